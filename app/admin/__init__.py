@@ -1,0 +1,1 @@
+"""Administration by the catalog manager (BPBJ): pages and API over the modules' services."""

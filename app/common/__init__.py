@@ -1,0 +1,1 @@
+"""Pieces every module uses: errors, state machines, money, time, pagination."""

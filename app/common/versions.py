@@ -1,0 +1,136 @@
+"""Data versions and the caches validated by them.
+
+A version is a random number a kind of data ("catalog", "transactions") takes
+anew, in the same transaction, with every flush that changes it. A cached
+value is used only while the version it was computed at is still current, so
+every app process answers exactly what the database would. Versions are never
+reused: a database restored from a backup names again exactly the state it
+was taken at.
+
+With ``CACHE_URL`` (a Redis URL) the cache is shared by all app processes;
+without it each process keeps a bounded dictionary. Either way the cache holds
+nothing the database does not.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from collections import OrderedDict
+
+import redis
+from flask import current_app
+from sqlalchemy import BigInteger, String, event, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+MAX_ENTRIES = 2048
+REDIS_TTL_SECONDS = 24 * 3600
+_watched: dict[str, tuple[type, ...]] = {}
+_entries: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+_clients: dict[str, redis.Redis] = {}
+
+
+class DataVersion(db.Model):
+    """The current version of one kind of data."""
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+def current(name: str) -> int:
+    """The committed version of ``name`` (0 before its first change)."""
+    return db.session.scalar(select(DataVersion.version).where(DataVersion.name == name)) or 0
+
+
+def bump(session, name: str) -> None:
+    """Give ``name`` a new version in the session's transaction."""
+    version = secrets.randbits(62)
+    result = session.execute(update(DataVersion).where(DataVersion.name == name).values(version=version))
+    if result.rowcount == 0:
+        session.add(DataVersion(name=name, version=version))
+
+
+def watch(name: str, classes: tuple[type, ...]) -> None:
+    """Bump ``name`` whenever a flush adds, changes or removes an object of ``classes``."""
+    _watched[name] = classes
+
+
+@event.listens_for(db.session, "before_flush")
+def _bump_watched(session, _context, _instances):
+    changed = [obj for group in (session.new, session.dirty, session.deleted) for obj in group
+               if not isinstance(obj, DataVersion) and (obj not in session.dirty or session.is_modified(obj))]
+    for name, classes in _watched.items():
+        if any(isinstance(obj, classes) for obj in changed):
+            bump(session, name)
+
+
+def _shared() -> redis.Redis | None:
+    url = current_app.config.get("CACHE_URL")
+    if not url:
+        return None
+    if url not in _clients:
+        _clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return _clients[url]
+
+
+def _key(name: str, key, version: int) -> str:
+    return f"elokal:{name}:{version}:{json.dumps(key, sort_keys=True, default=str)}"
+
+
+def lookup(name: str, key, version: int):
+    """The value cached for ``key`` at ``version`` of ``name``, or None."""
+    full = _key(name, key, version)
+    shared = _shared()
+    if shared is not None:
+        try:
+            raw = shared.get(full)
+        except redis.RedisError:
+            return None
+        return json.loads(raw) if raw is not None else None
+    with _lock:
+        found = _entries.get(full)
+        if found is not None:
+            _entries.move_to_end(full)
+        return found
+
+
+def store(name: str, key, version: int, value) -> None:
+    """Remember ``value`` (JSON-serialisable) for ``key`` at ``version`` of ``name``."""
+    full = _key(name, key, version)
+    shared = _shared()
+    if shared is not None:
+        try:
+            shared.set(full, json.dumps(value), ex=REDIS_TTL_SECONDS)
+        except redis.RedisError:
+            pass
+        return
+    with _lock:
+        _entries[full] = value
+        _entries.move_to_end(full)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+
+
+def cached(name: str, key, compute, version: int | None = None):
+    """``compute()``'s value for ``key``, from the cache while ``name``'s version has not moved."""
+    version = current(name) if version is None else version
+    value = lookup(name, key, version)
+    if value is None:
+        value = compute()
+        store(name, key, version, value)
+    return value
+
+
+def clear() -> None:
+    """Forget every cached value of this process (and of the shared cache, if any)."""
+    with _lock:
+        _entries.clear()
+    shared = _shared()
+    if shared is not None:
+        for full in shared.scan_iter("elokal:*"):
+            shared.delete(full)

@@ -1,0 +1,1 @@
+"""Demo data of a Kota Batu–like region."""

@@ -1,0 +1,1 @@
+"""The catalog: three storefronts (etalase), categories and listings."""

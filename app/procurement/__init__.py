@@ -1,0 +1,1 @@
+"""Procurement: SKPD, budget lines (DPA) and, later, orders."""

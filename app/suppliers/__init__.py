@@ -1,0 +1,1 @@
+"""Suppliers: registration, documents, verification."""

@@ -1,0 +1,63 @@
+"""Cached catalog search answers exactly what the database holds, right after each change."""
+from app.common import versions
+from app.etalase import search_cache
+from app.extensions import db
+
+
+def names(client, query="/api/v1/listings?q=apel&sort=price"):
+    body = client.get(query).get_json()
+    return [(item["name"], item["price"]) for item in body["data"]], body["meta"]["total"]
+
+
+def test_changes_show_in_the_next_search(client, make, api_auth):
+    supplier = make.supplier(business_name="UD Apel Bumiaji")
+    owner = api_auth.headers(make.user("supplier", supplier=supplier))
+    admin = api_auth.headers(make.user("admin"))
+    make.listing(supplier, name="Keripik Apel 100 g", price=20_000)
+    juice = make.listing(supplier, name="Sari Apel 1 L", price=35_000)
+    assert names(client) == ([("Keripik Apel 100 g", 20_000), ("Sari Apel 1 L", 35_000)], 2)
+    version = search_cache.current_version()
+    assert names(client) == ([("Keripik Apel 100 g", 20_000), ("Sari Apel 1 L", 35_000)], 2)
+    assert search_cache.current_version() == version
+
+    assert client.patch(f"/api/v1/listings/{juice.id}", json={"price": 15_000}, headers=owner).status_code == 200
+    assert names(client) == ([("Sari Apel 1 L", 15_000), ("Keripik Apel 100 g", 20_000)], 2)
+
+    make.listing(make.supplier(), name="Jenang Apel", price=15_000)
+    assert names(client)[1] == 3
+
+    assert client.post(f"/api/v1/suppliers/{supplier.id}/suspend", json={}, headers=admin).status_code == 200
+    assert names(client) == ([("Jenang Apel", 15_000)], 1)
+
+
+def test_the_shared_cache_serves_every_process_the_current_catalog(app, client, make):
+    """With CACHE_URL (Redis on the machine) results are shared and still follow every change."""
+    app.config["CACHE_URL"] = "redis://127.0.0.1:6379/15"
+    try:
+        versions.clear()
+        make.listing(name="Kopi Arabika Panderman", price=90_000)
+        assert names(client, "/api/v1/listings?q=kopi")[1] == 1
+        key_count = len(list(versions._shared().scan_iter("elokal:catalog:*")))
+        assert key_count == 1
+        make.listing(name="Kopi Robusta Bumiaji", price=70_000)
+        assert names(client, "/api/v1/listings?q=kopi&sort=price") == (
+            [("Kopi Robusta Bumiaji", 70_000), ("Kopi Arabika Panderman", 90_000)], 2)
+    finally:
+        versions.clear()
+        app.config["CACHE_URL"] = ""
+
+
+def test_stock_changes_from_orders_do_not_invalidate_the_cache(client, make, api_auth):
+    from app.common.timeutil import today_wib
+
+    skpd = make.skpd()
+    line = make.budget_line(skpd, year=today_wib().year)
+    listing = make.listing(name="Kopi Arabika Panderman", price=90_000, stock=10)
+    names(client, "/api/v1/listings?q=kopi")
+    version = search_cache.current_version()
+    r = client.post("/api/v1/orders", headers=api_auth.headers(make.user("ppk", skpd=skpd)), json={
+        "budget_line_id": line.id, "delivery_address": "Kantor Dinas", "lines": [{"listing_id": listing.id, "quantity": 2}]})
+    assert r.status_code == 201
+    db.session.expire_all()
+    assert search_cache.current_version() == version
+    assert client.get(f"/api/v1/listings/{listing.id}").get_json()["stock"] == 8
