@@ -30,7 +30,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME_SECONDS", 8 * 3600)
+    PERMANENT_SESSION_LIFETIME_SECONDS = _int("SESSION_LIFETIME_SECONDS", 8 * 3600)
+    PERMANENT_SESSION_LIFETIME = PERMANENT_SESSION_LIFETIME_SECONDS
+    SESSION_IDLE_SECONDS = _int("SESSION_IDLE_SECONDS", 60 * 60)
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
 
     REGION_NAME = os.environ.get("REGION_NAME", "Pemerintah Kota Batu")
     REGION_CITY = os.environ.get("REGION_CITY", "Batu")
@@ -93,6 +96,7 @@ class ProductionConfig(Config):
     """Production: SECRET_KEY and DATABASE_URL must come from the environment."""
 
     SESSION_COOKIE_SECURE = True
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 1)
 
     @classmethod
     def check(cls) -> None:

@@ -399,6 +399,7 @@ def test_route_answers_each_person_as_product_md_says(world, key):
         for actor in ACTORS:
             response, is_api = call(world, key, case, actor)
             want, got = expected(case, actor, is_api), outcome(response, is_api)
+            response.close()
             if want != got:
                 failures.append(f"{case.label or '-'} as {actor}: expected {want}, got {got} "
                                 f"({response.status_code} {response.headers.get('Location', '')})")

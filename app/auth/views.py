@@ -1,6 +1,6 @@
 """Pages: log in and out."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired
 from app.common.errors import Throttled, Unauthorized
 from app.extensions import db
 
-from . import roles, services
+from . import roles, services, sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -53,7 +53,7 @@ def login():
             status = 429
         else:
             db.session.commit()
-            login_user(user)
+            sessions.begin(user)
             flash(f"Selamat datang, {user.full_name}.", "success")
             target = request.args.get("next", "")
             if target.startswith("/") and not target.startswith("//"):
@@ -66,6 +66,6 @@ def login():
 @login_required
 def logout():
     """Log out."""
-    logout_user()
+    sessions.end()
     flash("Anda telah keluar.", "info")
     return redirect(url_for("etalase.index"))

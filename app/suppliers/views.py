@@ -2,9 +2,9 @@
 from collections import Counter
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
-from app.auth import roles
+from app.auth import roles, sessions
 from app.auth.access import role_required
 from app.common import uploads
 from app.common.forms import Action, ReasonForm, action_forms
@@ -33,7 +33,7 @@ def register():
     documents = {kind: request.files.get(f"{kind}_document") for kind in DOCUMENT_KINDS}
     supplier = form.submit_to(lambda: services.register(form.service_data(), documents))
     if supplier:
-        login_user(supplier_user(supplier))
+        sessions.begin(supplier_user(supplier))
         flash("Pendaftaran diterima. Admin BPBJ akan memverifikasi data dan dokumen Anda.", "success")
         return redirect(url_for("suppliers.dashboard"))
     return render_template("suppliers/register.html", form=form), form.status
