@@ -8,9 +8,11 @@ counters) and totals.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from app.common.money import number_id, rupiah
 from app.common.timeutil import tanggal
@@ -18,16 +20,38 @@ from app.common.timeutil import tanggal
 from . import charts
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 _env.filters.update(rupiah=rupiah, angka=number_id, tanggal=tanggal, percent=charts.percent)
 
 
+class OwnStaticFiles(URLFetcher):
+    """WeasyPrint's fetcher, limited to the app's own static files and inline ``data:`` addresses.
+
+    Whatever address ends up in a document (an image or stylesheet in text a user
+    typed), the PDF never reaches the network or another file of the machine.
+    """
+
+    def fetch(self, url, headers=None):
+        """Fetch ``url`` if it is inline data or a file under ``static/``; refuse anything else."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data" or (scheme == "file" and not parts.netloc
+                                and Path(unquote(parts.path)).resolve().is_relative_to(STATIC)):
+            return super().fetch(url, headers)
+        raise ValueError(f"E-Lokal documents fetch only the app's static files, not {url}")
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay out ``html`` as a PDF; relative addresses point into ``static/``, nothing else is fetched."""
+    return HTML(string=html, base_url=str(STATIC) + "/", url_fetcher=OwnStaticFiles()).write_pdf()
+
+
 def render(template: str, **context) -> bytes:
     """Lay out ``templates/reports/<template>`` with ``context`` as a PDF."""
-    html = _env.get_template(f"reports/{template}").render(**context)
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return html_to_pdf(_env.get_template(f"reports/{template}").render(**context))
 
 
 def order_document(document) -> bytes:
