@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from app.common.timeutil import utcnow
 from app.extensions import db
@@ -13,6 +13,7 @@ from .models import AuditEntry
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 7_110_001
+_NOTED = "elokal_audit_noted"
 
 
 def _digest(entry: AuditEntry) -> str:
@@ -33,17 +34,14 @@ def _digest(entry: AuditEntry) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def record(actor, action: str, obj_type: str, obj_id, data: dict | None = None) -> AuditEntry:
-    """Append an entry for ``actor`` (a User or None for the system) in the current transaction.
+def record(actor, action: str, obj_type: str, obj_id, data: dict | None = None) -> None:
+    """Note an entry for ``actor`` (a User or None for the system); it is written with the transaction.
 
-    The chain is serialised: on PostgreSQL by a transaction-scoped advisory
-    lock, on SQLite by the write lock every transaction takes at its start.
+    The entries of a transaction join the chain as its last statements, right
+    before it commits (see ``_chain_noted``), so the chain's lock is held only for
+    the commit itself; a transaction that rolls back leaves no entry.
     """
-    session = db.session
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
-    entry = AuditEntry(
+    db.session.info.setdefault(_NOTED, []).append(AuditEntry(
         at=utcnow(),
         actor_id=getattr(actor, "id", None),
         actor=getattr(actor, "username", None) or "sistem",
@@ -51,12 +49,33 @@ def record(actor, action: str, obj_type: str, obj_id, data: dict | None = None) 
         object_type=obj_type,
         object_id=str(obj_id),
         data=json.dumps(data or {}, ensure_ascii=False, sort_keys=True, default=str),
-        prev_hash=last or GENESIS,
-    )
-    entry.hash = _digest(entry)
-    session.add(entry)
+    ))
+
+
+@event.listens_for(db.session, "before_commit")
+def _chain_noted(session) -> None:
+    """Chain the transaction's noted entries after the last one written.
+
+    The chain is serialised: on PostgreSQL by a transaction-scoped advisory
+    lock, on SQLite by the write lock every transaction takes at its start.
+    """
+    if session.in_nested_transaction() or not session.info.get(_NOTED):
+        return
+    entries = session.info.pop(_NOTED)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    previous = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    for entry in entries:
+        entry.prev_hash = previous
+        entry.hash = previous = _digest(entry)
+        session.add(entry)
     session.flush()
-    return entry
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget_noted(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_NOTED, None)
 
 
 def verify_chain() -> tuple[bool, int, int | None]:

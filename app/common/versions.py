@@ -1,7 +1,7 @@
 """Data versions and the caches validated by them.
 
 A version is a random number a kind of data ("catalog", "transactions") takes
-anew, in the same transaction, with every flush that changes it. A cached
+anew, in the same transaction, whenever a transaction that changed it commits. A cached
 value is used only while the version it was computed at is still current, so
 every app process answers exactly what the database would. Versions are never
 reused: a database restored from a backup names again exactly the state it
@@ -42,31 +42,64 @@ class DataVersion(db.Model):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+_PENDING = "elokal_versions_pending"
+
+
 def current(name: str) -> int:
-    """The committed version of ``name`` (0 before its first change)."""
-    return db.session.scalar(select(DataVersion.version).where(DataVersion.name == name)) or 0
+    """The version of ``name`` this transaction sees (0 before its first change)."""
+    committed = db.session.scalar(select(DataVersion.version).where(DataVersion.name == name)) or 0
+    return seen(name, committed)
 
 
-def bump(session, name: str) -> None:
-    """Give ``name`` a new version in the session's transaction."""
-    version = secrets.randbits(62)
+def seen(name: str, committed: int) -> int:
+    """The version this transaction sees, given the ``committed`` one read from the database.
+
+    A transaction that changed ``name`` sees the version it will commit, so what it
+    computes is never cached under the version other processes still see.
+    """
+    return db.session.info.get(_PENDING, {}).get(name, committed)
+
+
+def bump(session, name: str, version: int | None = None) -> None:
+    """Set ``name`` to ``version`` (a new random one by default) in the session's transaction."""
+    version = secrets.randbits(62) if version is None else version
     result = session.execute(update(DataVersion).where(DataVersion.name == name).values(version=version))
     if result.rowcount == 0:
         session.add(DataVersion(name=name, version=version))
 
 
 def watch(name: str, classes: tuple[type, ...]) -> None:
-    """Bump ``name`` whenever a flush adds, changes or removes an object of ``classes``."""
+    """Give ``name`` a new version whenever a flush adds, changes or removes an object of ``classes``."""
     _watched[name] = classes
 
 
 @event.listens_for(db.session, "before_flush")
-def _bump_watched(session, _context, _instances):
+def _new_versions(session, _context, _instances):
     changed = [obj for group in (session.new, session.dirty, session.deleted) for obj in group
                if not isinstance(obj, DataVersion) and (obj not in session.dirty or session.is_modified(obj))]
     for name, classes in _watched.items():
         if any(isinstance(obj, classes) for obj in changed):
-            bump(session, name)
+            session.info.setdefault(_PENDING, {})[name] = secrets.randbits(62)
+
+
+@event.listens_for(db.session, "before_commit")
+def _write_versions(session):
+    """Write the new versions as the transaction's last statements.
+
+    A version row is one row for every writer: written right before the commit,
+    its lock is held, and writers wait for each other, only for the commit itself.
+    """
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    for name, version in sorted(session.info.pop(_PENDING, {}).items()):
+        bump(session, name, version)
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget_versions(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def _shared() -> redis.Redis | None:

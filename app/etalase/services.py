@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import and_, bindparam, case, exists, func, or_, select, text
@@ -11,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
 from app.auth import roles
-from app.common import uploads
+from app.common import uploads, versions
 from app.common.errors import Conflict, Forbidden, Invalid, NotFound
 from app.common.pagination import Page
 from app.common.versions import DataVersion
@@ -174,13 +175,21 @@ def _available_between(start: date, end: date):
     )
 
 
-def public_listing_state(listing_id: int):
+class PublicListing(NamedTuple):
+    """What a public listing page's cache key needs: the stock shown and the catalog version."""
+
+    stock: int | None
+    version: int
+
+
+def public_listing_state(listing_id: int) -> PublicListing | None:
     """For a listing anyone may see: its stock and the catalog version, in one query; else None."""
-    return db.session.execute(
+    row = db.session.execute(
         select(Listing.stock, DataVersion.version).join(Listing.supplier)
         .join(DataVersion, DataVersion.name == search_cache.CATALOG)
         .where(Listing.id == listing_id, _visible())
     ).first()
+    return row and PublicListing(row.stock, versions.seen(search_cache.CATALOG, row.version))
 
 
 def get_listing(actor, listing_id: int) -> Listing:

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
@@ -127,22 +126,29 @@ def create_order_once(actor: User, data: dict, key: str | None) -> tuple[Order, 
     if not 1 <= len(key) <= 255:
         raise BadRequest("Idempotency-Key harus 1–255 karakter.")
     digest = _request_hash(data)
+    claimed = db.session.scalar(
+        _upsert(IdempotencyKey).values(user_id=actor.id, key=key, request_hash=digest, order_ids="",
+                                       created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(IdempotencyKey.id))
+    if claimed is not None:
+        order = create_order(actor, data)
+        db.session.execute(update(IdempotencyKey).where(IdempotencyKey.id == claimed)
+                           .values(order_ids=str(order.id)))
+        return order, True
     existing = _key_row(actor, key)
-    if existing is None:
-        try:
-            with db.session.begin_nested():
-                existing = IdempotencyKey(user_id=actor.id, key=key, request_hash=digest)
-                db.session.add(existing)
-        except IntegrityError:
-            existing = _key_row(actor, key)
-        else:
-            order = create_order(actor, data)
-            existing.order_ids = str(order.id)
-            return order, True
     if existing.request_hash != digest:
         raise Invalid({"Idempotency-Key": ["Kunci ini sudah dipakai untuk permintaan lain."]},
                       "Idempotency-Key sudah dipakai untuk isi permintaan yang berbeda.")
     return get_order(actor, int(existing.order_ids)), False
+
+
+def _upsert(model):
+    """The database's INSERT with ``ON CONFLICT`` (PostgreSQL and SQLite share the form)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
 
 
 def _key_row(actor: User, key: str) -> IdempotencyKey | None:
@@ -179,7 +185,7 @@ def create_order(actor: User, data: dict) -> Order:
     now = utcnow()
     order = Order(
         number=_next_number(actor.skpd, to_wib(now).year), year=to_wib(now).year, skpd_id=actor.skpd_id,
-        supplier_id=supplier.id, budget_line_id=line.id, created_by_id=actor.id, kind=kind,
+        supplier=supplier, budget_line_id=line.id, created_by_id=actor.id, kind=kind,
         status="menunggu_ppk", delivery_address=values["delivery_address"], notes=values["notes"],
         reserved_amount=amounts.total, created_at=now, lines=order_lines, events=[], **_amount_columns(amounts),
     )
@@ -249,12 +255,7 @@ def _amount_columns(amounts: taxes.Amounts) -> dict:
 
 def _next_number(skpd, year: int) -> str:
     """``SP-2026-DISPAR-000123``: a per-SKPD, per-year counter raised in one upsert (row-locked)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(OrderCounter).values(skpd_id=skpd.id, year=year, last=1)
+    statement = _upsert(OrderCounter).values(skpd_id=skpd.id, year=year, last=1)
     last = db.session.scalar(
         statement.on_conflict_do_update(index_elements=["skpd_id", "year"],
                                         set_={"last": OrderCounter.last + 1})
