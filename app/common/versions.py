@@ -1,7 +1,8 @@
 """Data versions and the caches validated by them.
 
 A version is a random number a kind of data ("catalog", "transactions") takes
-anew, in the same transaction, whenever a transaction that changed it commits. A cached
+anew with every flush that changes it: the transaction sees it at once and
+writes it to ``data_versions`` as its last statement before committing. A cached
 value is used only while the version it was computed at is still current, so
 every app process answers exactly what the database would. Versions are never
 reused: a database restored from a backup names again exactly the state it
