@@ -1,4 +1,4 @@
-"""Cached catalog search answers exactly what the database holds, right after each change."""
+"""Cached catalog search and report figures answer exactly what the database holds, right after each change."""
 from app.common import versions
 from app.etalase import search_cache
 from app.extensions import db
@@ -61,3 +61,19 @@ def test_stock_changes_from_orders_do_not_invalidate_the_cache(client, make, api
     db.session.expire_all()
     assert search_cache.current_version() == version
     assert client.get(f"/api/v1/listings/{listing.id}").get_json()["stock"] == 8
+
+
+def test_a_value_computed_while_another_transaction_committed_is_not_kept(app):
+    version = versions.current("transactions")
+
+    def computed_across_a_commit():
+        versions.bump(db.session, "transactions")  # another writer's change commits meanwhile
+        db.session.commit()
+        return {"figures": "of two states"}
+
+    assert versions.cached("transactions", ("recap", 2026), computed_across_a_commit, version) == \
+        {"figures": "of two states"}
+    assert versions.lookup("transactions", ("recap", 2026), version) is None
+    settled = versions.current("transactions")
+    versions.cached("transactions", ("recap", 2026), lambda: {"figures": "of one state"}, settled)
+    assert versions.lookup("transactions", ("recap", 2026), settled) == {"figures": "of one state"}

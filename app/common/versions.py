@@ -134,7 +134,14 @@ def lookup(name: str, key, version: int):
 
 
 def store(name: str, key, version: int, value) -> None:
-    """Remember ``value`` (JSON-serialisable) for ``key`` at ``version`` of ``name``."""
+    """Remember ``value`` (JSON-serialisable) for ``key`` at ``version`` of ``name``.
+
+    Only while ``version`` is still the current one: a value computed by several
+    statements while another transaction committed a change may mix both states,
+    and is not kept.
+    """
+    if current(name) != version:
+        return
     full = _key(name, key, version)
     shared = _shared()
     if shared is not None:

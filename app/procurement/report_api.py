@@ -1,5 +1,5 @@
 """API: order documents (PDF), reports (JSON, XLSX, PDF), the public summary and the OCDS package."""
-from flask import Response, jsonify, request, stream_with_context, url_for
+from flask import Response, current_app, jsonify, request, stream_with_context, url_for
 
 from app.api.core import endpoint
 from app.auth import roles
@@ -40,12 +40,13 @@ def transaction_report(user):
           roles=reporting.REPORT_ROLES, query=AnnualQuerySchema, response=_OBJECT, other_content=_FILES,
           errors=(401, 403, 404, 422))
 def annual_report(user):
-    """The annual recap as JSON, XLSX or PDF."""
+    """The annual recap as JSON (its text kept with the cached figures), XLSX or PDF."""
     params = request.args.to_dict()
     recap = reporting.annual_recap(user, params)
     fmt = params.get("format", "json")
     if fmt == "json":
-        return jsonify(recap.as_json())
+        text = recap.kept("json", lambda: current_app.json.dumps(recap.as_json(), separators=(",", ":")))
+        return current_app.response_class(text, mimetype="application/json")
     return exports.annual_file(recap, fmt)
 
 

@@ -2,8 +2,11 @@
 open-data page, and the PDF documents of an order for its parties."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 import reports.charts
 from app.auth import roles
@@ -70,7 +73,7 @@ def annual():
         recap = reporting.annual_recap(current_user, _args("format"))
     except Invalid as exc:
         return _page("laporan/tahunan.html", errors=exc.details, recap=None), 422
-    return _page("laporan/tahunan.html", recap=recap)
+    return _page("laporan/tahunan.html", recap=recap, figures=_recap_html(recap, "laporan/_tahunan_angka.html"))
 
 
 @bp.route("/laporan/tahunan/unduh")
@@ -89,7 +92,8 @@ def dashboard():
         recap = reporting.annual_recap(current_user, _args("format"))
     except Invalid as exc:
         return _page("laporan/dasbor.html", errors=exc.details, recap=None), 422
-    return _page("laporan/dasbor.html", recap=recap, charts=reports.charts.dashboard_charts(recap))
+    return _page("laporan/dasbor.html", recap=recap,
+                 figures=_recap_html(recap, "laporan/_dasbor_angka.html", reports.charts.dashboard_charts))
 
 
 @bp.route("/laporan/dasbor.pdf")
@@ -97,6 +101,28 @@ def dashboard():
 def dashboard_pdf():
     """The dashboard, charts included, as a PDF."""
     return exports.dashboard_file(reporting.annual_recap(current_user, _args("format")))
+
+
+def _recap_html(recap, template: str, charts=None) -> Markup:
+    """``template`` rendered from the recap (and ``charts(recap)``) alone, kept with the recap's figures."""
+    return recap.kept(template, lambda: Markup(render_template(
+        template, recap=recap, charts=charts(recap) if charts else None)))
+
+
+@bp.app_template_filter("options")
+def options(pairs: tuple, selected: str | None) -> Markup:
+    """``<option>`` elements for ``(value, label)`` pairs, the one whose value is ``selected`` selected."""
+    html = _option_list(pairs)
+    if selected is not None:
+        tag = f'<option value="{escape(selected)}">'
+        html = html.replace(tag, f'{tag[:-1]} selected>', 1)
+    return Markup(html)
+
+
+@lru_cache(maxsize=16)
+def _option_list(pairs: tuple) -> str:
+    """The options of a list (thousands of suppliers), rendered once."""
+    return "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in pairs)
 
 
 def _page(template: str, **context):

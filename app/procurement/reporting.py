@@ -2,29 +2,37 @@
 
 Transaction value is the sum of the totals (PPN included) of the orders in
 ``ACCEPTED_STATUSES``, dated by ``accepted_at`` read in WIB; refused, cancelled
-and expired orders never count. Every figure here is computed from one stream
-of accepted orders with their lines, read in batches (``yield_per``) so that a
-year of hundreds of thousands of lines never sits in memory at once.
+and expired orders never count. The transaction report is one stream of
+accepted orders with their lines, read in batches (``yield_per``) so that a
+year of hundreds of thousands of lines never sits in memory at once. The
+annual recap, the dashboard and the public summary are summed by the database
+(a line's value being its share of its order's total) and cached until an
+order, a line, an SKPD, a supplier or a storefront changes (data version
+``transactions``).
 
 Finance and admins see every SKPD; a ``bendahara`` only its own.
 """
 from __future__ import annotations
 
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 from typing import Iterable, Iterator
 
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Integer, Numeric, and_, case, cast, distinct, func, null, select, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.auth import roles
 from app.common import versions
 from app.common.errors import Forbidden, Invalid, NotFound
-from app.common.money import number_id, round_half_up
+from app.common.money import number_id
 from app.common.pagination import Page
 from app.common.timeutil import tanggal, to_wib, today_wib, utcnow, wib_to_utc
 from app.common.validation import load
@@ -37,7 +45,7 @@ from .state import ACCEPTED_STATUSES, OrderState
 
 REPORT_ROLES = (roles.ADMIN, roles.FINANCE, roles.BENDAHARA)
 TRANSACTIONS = "transactions"
-versions.watch(TRANSACTIONS, (Order, OrderLine, Skpd, Supplier))
+versions.watch(TRANSACTIONS, (Order, OrderLine, Skpd, Supplier, Etalase))
 FORMATS = ("json", "xlsx", "pdf")
 UMKM_SCALES = ("mikro", "kecil")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
@@ -198,15 +206,24 @@ def _filter(actor, values: dict, period: Period) -> ReportFilter:
 
 
 def filter_choices(actor) -> dict:
-    """What the report pages offer in their filter fields, within the actor's scope."""
+    """What the report pages offer in their filter fields, within the actor's scope; SKPD and suppliers as
+    ``(value, label)`` pairs. Kept in this process until a transaction, an SKPD, a supplier or a storefront
+    changes."""
     _check_role(actor)
-    skpd = select(Skpd).order_by(Skpd.code)
-    if actor.role == roles.BENDAHARA:
-        skpd = skpd.where(Skpd.id == actor.skpd_id)
+    own = actor.role == roles.BENDAHARA
+
+    def build() -> dict:
+        """The SKPD, supplier and storefront choices, from the database."""
+        skpd = select(Skpd.id, Skpd.code, Skpd.name).order_by(Skpd.code)
+        if own:
+            skpd = skpd.where(Skpd.id == actor.skpd_id)
+        suppliers = select(Supplier.id, Supplier.business_name).order_by(Supplier.business_name)
+        return {"skpd": tuple((str(id_), f"{code} — {name}") for id_, code, name in db.session.execute(skpd)),
+                "suppliers": tuple((str(id_), name) for id_, name in db.session.execute(suppliers)),
+                "etalase": db.session.execute(select(Etalase.code, Etalase.name).order_by(Etalase.position)).all()}
+
     return {
-        "skpd": list(db.session.scalars(skpd)),
-        "suppliers": list(db.session.scalars(select(Supplier).order_by(Supplier.business_name))),
-        "etalase": _storefronts(),
+        **_remembered(("choices", actor.skpd_id if own else "all"), versions.current(TRANSACTIONS), build),
         "statuses": [(s, OrderState.labels[s]) for s in ACCEPTED_STATUSES],
         "months": list(enumerate(MONTHS, 1)),
     }
@@ -237,7 +254,7 @@ def letterhead(unit: str = "E-Lokal · Katalog Elektronik Lokal") -> Letterhead:
 
 @dataclass
 class TransactionLine:
-    """A line of an accepted order; ``value`` is its share of the order total (PPN included)."""
+    """A line of an accepted order."""
 
     listing_id: int
     name: str
@@ -247,7 +264,6 @@ class TransactionLine:
     quantity: int
     days: int | None
     line_total: int
-    value: int = 0
 
     def as_json(self) -> dict:
         """The line as the API shows it."""
@@ -333,13 +349,6 @@ _LINE_COLUMNS = (OrderLine.listing_id, OrderLine.name, OrderLine.unit, Listing.e
 _ORDERING = (Order.accepted_at, Order.id)
 
 
-def _spread(total: int, parts: list[int]) -> list[int]:
-    """``total`` shared in proportion to ``parts``, in whole rupiah, summing exactly to ``total``."""
-    whole = sum(parts)
-    shares = [round_half_up(Decimal(total) * part / whole) for part in parts[:-1]]
-    return shares + [total - sum(shares)]
-
-
 def _stream(report_filter: ReportFilter, order_ids=None, batch: int = 2000) -> Iterator[TransactionRow]:
     """Accepted orders of the filter with their lines, oldest acceptance first, read in batches."""
     conditions = report_filter.conditions()
@@ -356,8 +365,6 @@ def _stream(report_filter: ReportFilter, order_ids=None, batch: int = 2000) -> I
         head = records[0]
         row = TransactionRow(*head[:2], to_wib(head[2]).replace(microsecond=0), *head[3:width])
         row.lines = [TransactionLine(*record[width:]) for record in records]
-        for line, value in zip(row.lines, _spread(row.total, [line.line_total for line in row.lines])):
-            line.value = value
         yield row
 
 
@@ -560,6 +567,14 @@ class AnnualRecap:
     by_kecamatan: list[AreaFigures] = field(default_factory=list)
     top_products: list[ProductFigures] = field(default_factory=list)
     overdue: list[OverdueOrder] = field(default_factory=list)
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def kept(self, name: str, build):
+        """``build()``'s value, made from these figures and filter alone (the JSON text, a page's charts and
+        tables), kept with the figures in this process for as long as they are current."""
+        if name not in self.derived:
+            self.derived[name] = build()
+        return self.derived[name]
 
     @property
     def umkm_share(self) -> float | None:
@@ -570,6 +585,11 @@ class AnnualRecap:
     def avg_days_to_pay(self) -> float | None:
         """Average days from BAST to payment over the paid orders."""
         return round(self.days_to_pay_sum / self.paid_orders, 1) if self.paid_orders else None
+
+    @property
+    def overdue_total(self) -> int:
+        """What the orders overdue for payment are worth."""
+        return sum(order.total for order in self.overdue)
 
     def month_rows(self) -> list[tuple[str, list[int], int]]:
         """The month × storefront table: month name, value per storefront (in ``by_etalase`` order), total."""
@@ -609,66 +629,216 @@ def annual_recap(actor, params: dict) -> AnnualRecap:
     values = load(AnnualQuerySchema(), params)
     year = values["year"] or today_wib().year
     report_filter = _filter(actor, values, Period.year(year))
-    return _recap(year, report_filter, letterhead(_unit(report_filter)))
+    return _recap(year, report_filter, letterhead(_unit(report_filter)), today_wib(),
+                  versions.current(TRANSACTIONS))
 
 
-def _recap(year: int, report_filter: ReportFilter, head: Letterhead) -> AnnualRecap:
-    """Aggregate the year's stream once into every breakdown of the recap."""
-    storefronts = _storefronts()
-    recap = AnnualRecap(year=year, filter=report_filter, letterhead=head, generated_at=to_wib(utcnow()))
-    months = {(m, e.code): MonthValue(m, e.code) for m in range(1, 13) for e in storefronts}
-    etalase = {e.code: EtalaseFigures(e.code, e.name) for e in storefronts}
-    skpd: dict[int, SkpdFigures] = {}
-    suppliers: dict[int, SupplierFigures] = {}
+def _recap(year: int, report_filter: ReportFilter, head: Letterhead, today: date, version: int) -> AnnualRecap:
+    """The recap of ``report_filter`` on ``today`` at ``version`` of the transactions: its figures summed by
+    the database once (and shared through the cache), then restored once in each process."""
+    key = ("annual-recap", year, report_filter.skpd_id, report_filter.supplier_id, report_filter.etalase,
+           report_filter.statuses, today.isoformat())
+
+    def restore() -> dict:
+        """The figures from the shared cache, or summed now (and shared)."""
+        found = versions.lookup(TRANSACTIONS, key, version)
+        if found is not None:
+            return {**_load(found), "derived": {}}
+        figures = _figures(report_filter, today)
+        versions.store(TRANSACTIONS, key, version, _dump(figures))
+        return {**figures, "derived": {}}
+
+    figures = _remembered(key, version, restore)
+    return AnnualRecap(year=year, filter=report_filter, letterhead=head, generated_at=to_wib(utcnow()), **figures)
+
+
+REMEMBERED = 16
+_remembered_values: OrderedDict = OrderedDict()
+_remembered_lock = threading.Lock()
+
+
+def _remembered(key: tuple, version: int, build):
+    """``build()``'s value for ``key`` at ``version`` of the transactions, kept as built by this process (the
+    last ``REMEMBERED`` only), so that a page is not rebuilt from megabytes of cached figures on every
+    request. The value is shared: never to be changed. A value built while the version moved is not kept."""
+    full = (version, key)
+    with _remembered_lock:
+        if full in _remembered_values:
+            _remembered_values.move_to_end(full)
+            return _remembered_values[full]
+    value = build()
+    if versions.current(TRANSACTIONS) != version:
+        return value
+    with _remembered_lock:
+        _remembered_values[full] = value
+        while len(_remembered_values) > REMEMBERED:
+            _remembered_values.popitem(last=False)
+    return value
+
+
+_BREAKDOWNS = {"by_month": MonthValue, "by_etalase": EtalaseFigures, "by_skpd": SkpdFigures,
+               "by_supplier": SupplierFigures, "by_kecamatan": AreaFigures, "top_products": ProductFigures,
+               "overdue": OverdueOrder}
+
+
+def _dump(figures: dict) -> dict:
+    """The figures as JSON values: every breakdown a list of field-value lists, dates in ISO 8601."""
+    return {name: [[field.isoformat() if isinstance(field, date) else field for field in vars(item).values()]
+                   for item in value] if name in _BREAKDOWNS else value
+            for name, value in figures.items()}
+
+
+def _load(figures: dict) -> dict:
+    """The figures ``_dump`` wrote, as the recap's fields."""
+    def build(kind, values):
+        return kind(*(date.fromisoformat(value) if spec.type == "date" else value
+                      for spec, value in zip(dataclass_fields(kind), values)))
+
+    return {name: [build(_BREAKDOWNS[name], values) for values in value] if name in _BREAKDOWNS else value
+            for name, value in figures.items()}
+
+
+def _figures(report_filter: ReportFilter, today: date) -> dict:
+    """Every figure of the recap, summed by the database: one grouped query per breakdown."""
+    conditions = report_filter.conditions()
+    paid = and_(Order.payment_date.is_not(None), Order.bast_date.is_not(None))
+    by_skpd = [SkpdFigures(*row) for row in db.session.execute(
+        select(Order.skpd_id, Skpd.code, Skpd.name, _sum(Order.total), func.count(Order.id),
+               func.count(case((paid, 1))), _sum(case((paid, _Days(Order.payment_date, Order.bast_date)))))
+        .join(Skpd, Skpd.id == Order.skpd_id).where(*conditions).group_by(Order.skpd_id, Skpd.code, Skpd.name))]
+    by_supplier = [SupplierFigures(*row) for row in db.session.execute(
+        select(Order.supplier_id, Supplier.business_name, Supplier.kecamatan, Supplier.scale, _sum(Order.total),
+               func.count(Order.id))
+        .join(Supplier, Supplier.id == Order.supplier_id).where(*conditions)
+        .group_by(Order.supplier_id, Supplier.business_name, Supplier.kecamatan, Supplier.scale))]
+    overdue = [OverdueOrder(*row, (today - row.due_date).days) for row in db.session.execute(
+        select(Order.id, Order.number, Skpd.code, Supplier.business_name, Order.total, Order.bast_date,
+               Order.due_date)
+        .join(Skpd, Skpd.id == Order.skpd_id).join(Supplier, Supplier.id == Order.supplier_id)
+        .where(*conditions, Order.status == "diterima", Order.due_date < today)
+        .order_by(Order.due_date, Order.number))]
+    late = Counter(order.skpd_code for order in overdue)
     areas: dict[str, AreaFigures] = {}
-    products: dict[int, ProductFigures] = {}
-    today = today_wib()
-    for row in _stream(report_filter):
-        recap.total_value += row.total
-        recap.orders += 1
-        if row.scale in UMKM_SCALES:
-            recap.umkm_value += row.total
-        unit = skpd.setdefault(row.skpd_id, SkpdFigures(row.skpd_id, row.skpd_code, row.skpd_name))
-        seller = suppliers.setdefault(row.supplier_id, SupplierFigures(
-            row.supplier_id, row.supplier_name, row.kecamatan, row.scale))
-        area = areas.setdefault(row.kecamatan, AreaFigures(row.kecamatan))
-        if seller.orders == 0:  # first order of this supplier
-            area.suppliers += 1
-        for figures in (unit, seller, area):
-            figures.value += row.total
-            figures.orders += 1
-        if row.days_to_pay is not None:
-            recap.paid_orders += 1
-            recap.days_to_pay_sum += row.days_to_pay
-            unit.paid_orders += 1
-            unit.days_to_pay_sum += row.days_to_pay
-        if row.status == "diterima" and row.due_date and row.due_date < today:
-            unit.overdue += 1
-            recap.overdue.append(OverdueOrder(row.id, row.number, row.skpd_code, row.supplier_name, row.total,
-                                              row.bast_date, row.due_date, (today - row.due_date).days))
-        for line in row.lines:
-            months[(row.accepted_at.month, line.etalase)].value += line.value
-            etalase[line.etalase].value += line.value
-            product = products.setdefault(line.listing_id, ProductFigures(
-                line.listing_id, line.name, line.etalase, line.unit))
-            product.quantity += line.quantity * (line.days or 1)
-            product.value += line.value
-        for code in dict.fromkeys(line.etalase for line in row.lines):
-            etalase[code].orders += 1
+    for seller in by_supplier:
+        area = areas.setdefault(seller.kecamatan, AreaFigures(seller.kecamatan))
+        area.value += seller.value
+        area.orders += seller.orders
+        area.suppliers += 1
+    for unit in by_skpd:
+        unit.overdue = late[unit.code]
+    by_month, by_etalase, top_products = _line_figures(report_filter)
+    return {
+        "total_value": sum(unit.value for unit in by_skpd), "orders": sum(unit.orders for unit in by_skpd),
+        "umkm_value": sum(seller.value for seller in by_supplier if seller.scale in UMKM_SCALES),
+        "suppliers_served": len(by_supplier), "paid_orders": sum(unit.paid_orders for unit in by_skpd),
+        "days_to_pay_sum": sum(unit.days_to_pay_sum for unit in by_skpd),
+        "by_month": by_month, "by_etalase": by_etalase, "by_skpd": _by_value(by_skpd),
+        "by_supplier": _by_value(by_supplier), "top_products": top_products, "overdue": overdue,
+        "by_kecamatan": sorted(areas.values(), key=lambda area: (-area.value, area.kecamatan)),
+    }
 
-    def by_value(items):
-        """Largest value first, then by name."""
-        return sorted(items, key=lambda item: (-item.value, getattr(item, "name", "")))
 
-    recap.by_month = list(months.values())
-    recap.by_etalase = list(etalase.values())
-    recap.by_skpd = by_value(skpd.values())
-    recap.by_supplier = by_value(suppliers.values())
-    recap.suppliers_served = len(suppliers)
-    recap.by_kecamatan = sorted(areas.values(), key=lambda a: (-a.value, a.kecamatan))
-    recap.top_products = by_value(products.values())[:TOP]
-    recap.overdue.sort(key=lambda o: (o.due_date, o.number))
-    return recap
+def _by_value(items: list) -> list:
+    """Largest value first, then by name."""
+    return sorted(items, key=lambda item: (-item.value, item.name))
+
+
+def _line_figures(report_filter: ReportFilter) -> tuple[list[MonthValue], list[EtalaseFigures], list[ProductFigures]]:
+    """Value by month × storefront, value and orders with a line in each storefront, and the ``TOP``
+    listings by value (named as on their first line of the period), in one statement over the valued lines:
+    a row per month × storefront (no listing; ``number`` counts orders) and per top listing (no month;
+    ``number`` counts units)."""
+    lines = _valued_lines(report_filter)
+    by_cell = (select(lines.c.month, lines.c.etalase, null().label("listing_id"), _sum(lines.c.value).label("value"),
+                      func.count(distinct(lines.c.order_id)).label("number"))
+               .group_by(lines.c.month, lines.c.etalase))
+    listings = (select(lines.c.listing_id, lines.c.etalase, _sum(lines.c.value).label("value"),
+                       _sum(lines.c.units).label("quantity"),
+                       func.rank().over(order_by=func.sum(lines.c.value).desc()).label("rank"))
+                .group_by(lines.c.listing_id, lines.c.etalase).subquery())
+    top = select(null(), listings.c.etalase, listings.c.listing_id, listings.c.value, listings.c.quantity).where(
+        listings.c.rank <= TOP)
+    found = db.session.execute(union_all(by_cell, top)).all()
+    cells = [row for row in found if row.listing_id is None]
+    values = {(row.month, row.etalase): row.value for row in cells}
+    storefronts = _storefronts()
+    by_month = [MonthValue(month, storefront.code, values.get((month, storefront.code), 0))
+                for month in range(1, 13) for storefront in storefronts]
+    by_etalase = [EtalaseFigures(storefront.code, storefront.name,
+                                 sum(row.value for row in cells if row.etalase == storefront.code),
+                                 sum(row.number for row in cells if row.etalase == storefront.code))
+                  for storefront in storefronts]
+    products = [row for row in found if row.listing_id is not None]
+    names = _first_names(report_filter, [row.listing_id for row in products])
+    top_products = [ProductFigures(row.listing_id, names[row.listing_id][0], row.etalase, names[row.listing_id][1],
+                                   row.number, row.value) for row in products]
+    return by_month, by_etalase, _by_value(top_products)[:TOP]
+
+
+def _first_names(report_filter: ReportFilter, listing_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Name and unit of each listing on its first line among the filter's orders."""
+    order = func.row_number().over(partition_by=OrderLine.listing_id, order_by=(*_ORDERING, OrderLine.id))
+    first = (select(OrderLine.listing_id, OrderLine.name, OrderLine.unit, order.label("n"))
+             .join(Order, Order.id == OrderLine.order_id)
+             .where(*report_filter.conditions(), OrderLine.listing_id.in_(listing_ids)).subquery())
+    return {row.listing_id: (row.name, row.unit) for row in db.session.execute(
+        select(first.c.listing_id, first.c.name, first.c.unit).where(first.c.n == 1))}
+
+
+def _valued_lines(report_filter: ReportFilter):
+    """Each line of the filter's orders with its month of acceptance (WIB), units (quantity × days) and
+    value: its share of the order total in proportion to its line total (the order's subtotal is the sum
+    of its line totals), rounded half up, the last line (by id) taking what is left so that an order's
+    lines sum exactly to its total."""
+    subtotal = func.nullif(Order.subtotal, 0)
+    share = func.coalesce(_Quotient(2 * cast(Order.total, Numeric) * OrderLine.line_total + subtotal, 2 * subtotal), 0)
+    bounds = [wib_to_utc(datetime(report_filter.period.start.year, month, 1)) for month in range(2, 13)]
+    month = case(*((Order.accepted_at < bound, number) for number, bound in enumerate(bounds, 1)), else_=12)
+    lines = (select(OrderLine.id, OrderLine.order_id, OrderLine.listing_id, Listing.etalase_code.label("etalase"),
+                    month.label("month"), (OrderLine.quantity * func.coalesce(OrderLine.days, 1)).label("units"),
+                    Order.total, share.label("share"))
+             .join(Order, Order.id == OrderLine.order_id).join(Listing, Listing.id == OrderLine.listing_id)
+             .where(*report_filter.conditions()).subquery())
+    last = lines.c.id == func.max(lines.c.id).over(partition_by=lines.c.order_id)
+    others = func.sum(lines.c.share).over(partition_by=lines.c.order_id) - lines.c.share
+    return select(lines.c.order_id, lines.c.listing_id, lines.c.etalase, lines.c.month, lines.c.units,
+                  case((last, lines.c.total - others), else_=lines.c.share).label("value")).cte("valued")
+
+
+def _sum(column):
+    """SUM as a whole number, 0 over no rows."""
+    return cast(func.coalesce(func.sum(column), 0), BigInteger)
+
+
+class _Written(FunctionElement):
+    """An SQL expression of two arguments written per dialect: ``templates[dialect]`` (else ``"default"``),
+    ``{0}`` and ``{1}`` standing for the arguments."""
+
+    inherit_cache = True
+    templates: dict[str, str] = {}
+
+
+@compiles(_Written)
+def _write(element, compiler, **kw):
+    template = element.templates.get(compiler.dialect.name, element.templates["default"])
+    return template.format(*(compiler.process(clause, **kw) for clause in element.clauses))
+
+
+class _Quotient(_Written):
+    """The whole quotient of two non-negative whole numbers: exact ``div`` on PostgreSQL's numeric (a
+    product of rupiah amounts can pass bigint), integer division elsewhere."""
+
+    type = BigInteger()
+    inherit_cache = True
+    templates = {"default": "({0}) / ({1})", "postgresql": "div(CAST({0} AS NUMERIC), CAST({1} AS NUMERIC))"}
+
+
+class _Days(_Written):
+    """Whole days from the second date to the first."""
+
+    type = Integer()
+    inherit_cache = True
+    templates = {"default": "CAST(julianday({0}) - julianday({1}) AS INTEGER)", "postgresql": "({0} - {1})"}
 
 
 # ---------------------------------------------------------------- public summary
@@ -680,18 +850,20 @@ PUBLIC_KEYS = ("year", "total_value", "orders", "suppliers_served", "umkm_value"
 def public_summary(params: dict) -> dict:
     """The year's aggregate figures for everyone (no login, no single order, no SKPD payment record).
 
-    The year's stream is aggregated once and cached until an order, a line,
-    an SKPD or a supplier changes (data version ``transactions``).
+    Cached, like the recap it is taken from, until an order, a line, an SKPD
+    or a supplier changes (data version ``transactions``).
     """
     values = load(PublicQuerySchema(), params)
     year = values["year"] or today_wib().year
 
+    version = versions.current(TRANSACTIONS)
+
     def compute() -> dict:
         """Aggregate the year over every SKPD, supplier and storefront."""
-        full = _recap(year, ReportFilter(period=Period.year(year)), letterhead()).as_json()
+        full = _recap(year, ReportFilter(period=Period.year(year)), letterhead(), today_wib(), version).as_json()
         return {key: full[key] for key in PUBLIC_KEYS}
 
-    return versions.cached(TRANSACTIONS, ("public-summary", year), compute)
+    return versions.cached(TRANSACTIONS, ("public-summary", year), compute, version)
 
 
 def public_recap(summary: dict) -> AnnualRecap:
