@@ -9,7 +9,8 @@ clean 503 in the API's error format, no order is half-written, stock, daily capa
 committed budget equal what the orders recompute to, the audit chain is intact, and a
 retry with the same Idempotency-Key makes exactly one order.
 
-The PostgreSQL they need is their own, so they run in the SQLite pass of the suite only.
+The PostgreSQL they need is their own, so ``make test`` runs them in its first pass only
+(the PostgreSQL pass deselects the ``faults`` marker).
 Without PostgreSQL's server programs or gunicorn they are skipped on a workstation and
 fail under CI (``CI=true``).
 """
@@ -53,12 +54,7 @@ from app.procurement.models import BudgetLine, IdempotencyKey, Order, OrderLine
 from .factories import Factory
 from .test_concurrency import recomputed_committed
 
-pytestmark = [
-    pytest.mark.faults,
-    pytest.mark.slow,
-    pytest.mark.skipif(bool(os.environ.get("ELOKAL_TEST_DB_URL")),
-                       reason="runs in the SQLite pass: it starts a PostgreSQL of its own"),
-]
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
