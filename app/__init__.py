@@ -47,8 +47,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
     app.url_map.converters["int"] = IdConverter
-    if app.config["PROXY_FIX_HOPS"]:
-        hops = app.config["PROXY_FIX_HOPS"]
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

@@ -27,11 +27,44 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 
 MAX_ENTRIES = 2048
+MAX_BUILT = 16
 REDIS_TTL_SECONDS = 24 * 3600
 _watched: dict[str, tuple[type, ...]] = {}
-_entries: OrderedDict = OrderedDict()
-_lock = threading.Lock()
 _clients: dict[str, redis.Redis] = {}
+
+
+class _Recent:
+    """A bounded, thread-safe mapping of this process that forgets its least recently used entries."""
+
+    def __init__(self, size: int):
+        self._items: OrderedDict = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        """The value of ``key``, or None."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key, value) -> None:
+        """Keep ``value`` for ``key``, forgetting the oldest entries beyond the size."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._items.clear()
+
+
+_entries = _Recent(MAX_ENTRIES)
+_built = _Recent(MAX_BUILT)
 
 
 class DataVersion(db.Model):
@@ -126,11 +159,7 @@ def lookup(name: str, key, version: int):
         except redis.RedisError:
             return None
         return json.loads(raw) if raw is not None else None
-    with _lock:
-        found = _entries.get(full)
-        if found is not None:
-            _entries.move_to_end(full)
-        return found
+    return _entries.get(full)
 
 
 def store(name: str, key, version: int, value) -> None:
@@ -140,7 +169,7 @@ def store(name: str, key, version: int, value) -> None:
     statements while another transaction committed a change may mix both states,
     and is not kept.
     """
-    if current(name) != version:
+    if not _still_current(name, version):
         return
     full = _key(name, key, version)
     shared = _shared()
@@ -150,11 +179,11 @@ def store(name: str, key, version: int, value) -> None:
         except redis.RedisError:
             pass
         return
-    with _lock:
-        _entries[full] = value
-        _entries.move_to_end(full)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+    _entries.put(full, value)
+
+
+def _still_current(name: str, version: int) -> bool:
+    return current(name) == version
 
 
 def cached(name: str, key, compute, version: int | None = None):
@@ -167,10 +196,23 @@ def cached(name: str, key, compute, version: int | None = None):
     return value
 
 
+def kept(name: str, key, version: int, build):
+    """``build()``'s value for ``key`` at ``version`` of ``name``, kept as built by this process (the last
+    ``MAX_BUILT`` only): for values too large to rebuild from the cache on every request. The value is
+    shared, never to be changed; one built while the version moved is not kept."""
+    full = (name, version, key)
+    found = _built.get(full)
+    if found is None:
+        found = build()
+        if _still_current(name, version):
+            _built.put(full, found)
+    return found
+
+
 def clear() -> None:
     """Forget every cached value of this process (and of the shared cache, if any)."""
-    with _lock:
-        _entries.clear()
+    _entries.clear()
+    _built.clear()
     shared = _shared()
     if shared is not None:
         for full in shared.scan_iter("elokal:*"):

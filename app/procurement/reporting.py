@@ -14,8 +14,7 @@ Finance and admins see every SKPD; a ``bendahara`` only its own.
 """
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time, timedelta
@@ -223,7 +222,8 @@ def filter_choices(actor) -> dict:
                 "etalase": db.session.execute(select(Etalase.code, Etalase.name).order_by(Etalase.position)).all()}
 
     return {
-        **_remembered(("choices", actor.skpd_id if own else "all"), versions.current(TRANSACTIONS), build),
+        **versions.kept(TRANSACTIONS, ("choices", actor.skpd_id if own else "all"), versions.current(TRANSACTIONS),
+                        build),
         "statuses": [(s, OrderState.labels[s]) for s in ACCEPTED_STATUSES],
         "months": list(enumerate(MONTHS, 1)),
     }
@@ -648,32 +648,8 @@ def _recap(year: int, report_filter: ReportFilter, head: Letterhead, today: date
         versions.store(TRANSACTIONS, key, version, _dump(figures))
         return {**figures, "derived": {}}
 
-    figures = _remembered(key, version, restore)
+    figures = versions.kept(TRANSACTIONS, key, version, restore)
     return AnnualRecap(year=year, filter=report_filter, letterhead=head, generated_at=to_wib(utcnow()), **figures)
-
-
-REMEMBERED = 16
-_remembered_values: OrderedDict = OrderedDict()
-_remembered_lock = threading.Lock()
-
-
-def _remembered(key: tuple, version: int, build):
-    """``build()``'s value for ``key`` at ``version`` of the transactions, kept as built by this process (the
-    last ``REMEMBERED`` only), so that a page is not rebuilt from megabytes of cached figures on every
-    request. The value is shared: never to be changed. A value built while the version moved is not kept."""
-    full = (version, key)
-    with _remembered_lock:
-        if full in _remembered_values:
-            _remembered_values.move_to_end(full)
-            return _remembered_values[full]
-    value = build()
-    if versions.current(TRANSACTIONS) != version:
-        return value
-    with _remembered_lock:
-        _remembered_values[full] = value
-        while len(_remembered_values) > REMEMBERED:
-            _remembered_values.popitem(last=False)
-    return value
 
 
 _BREAKDOWNS = {"by_month": MonthValue, "by_etalase": EtalaseFigures, "by_skpd": SkpdFigures,
