@@ -229,13 +229,18 @@ def new_transactions_version(db: str) -> None:
     psql(db, "UPDATE data_versions SET version = (random() * 4e18)::bigint WHERE name = 'transactions'")
 
 
+def timed_get(url: str, path: str, headers: dict) -> tuple[float, bytes]:
+    """Seconds for one GET, and the body it answered."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(urllib.request.Request(url + path, headers=headers), timeout=120) as response:
+        body = response.read()
+    return time.perf_counter() - started, body
+
+
 def cold_get(url: str, db: str, path: str, headers: dict) -> float:
     """Seconds for one GET right after a new transactions version (no cached figures anywhere)."""
     new_transactions_version(db)
-    started = time.perf_counter()
-    with urllib.request.urlopen(urllib.request.Request(url + path, headers=headers), timeout=120) as response:
-        response.read()
-    return time.perf_counter() - started
+    return timed_get(url, path, headers)[0]
 
 
 def pdf_scenario(server: Server, db: str, year: int, lines: int, token: str) -> dict:
@@ -243,10 +248,7 @@ def pdf_scenario(server: Server, db: str, year: int, lines: int, token: str) -> 
     path = f"/api/v1/reports/annual?year={year}&format=pdf"
     auth = {"Authorization": f"Bearer {token}"}
     runs = [cold_get(server.url, db, path, auth) for _ in range(3)]
-    started = time.perf_counter()
-    with urllib.request.urlopen(urllib.request.Request(server.url + path, headers=auth), timeout=120) as response:
-        pdf = response.read()
-    cached = time.perf_counter() - started
+    cached, pdf = timed_get(server.url, path, auth)
     median = statistics.median(runs)
     print(f"6. Annual recap PDF: median {median:.2f} s cold ({', '.join(f'{r:.2f}' for r in runs)}), "
           f"{cached:.2f} s with the figures cached", flush=True)
