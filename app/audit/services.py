@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, insert, select, text
 
 from app.common.timeutil import utcnow
 from app.extensions import db
@@ -14,6 +14,9 @@ from .models import AuditEntry
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 7_110_001
 _NOTED = "elokal_audit_noted"
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_LAST_HASH = select(AuditEntry.__table__.c.hash).order_by(AuditEntry.__table__.c.id.desc()).limit(1)
+_COLUMNS = ("at", "actor_id", "actor", "action", "object_type", "object_id", "data", "prev_hash", "hash")
 
 
 def _digest(entry: AuditEntry) -> str:
@@ -62,14 +65,17 @@ def _chain_noted(session) -> None:
     if session.in_nested_transaction() or not session.info.get(_NOTED):
         return
     entries = session.info.pop(_NOTED)
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    previous = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_CHAIN_LOCK, {"k": _PG_LOCK_KEY})
+    previous = connection.scalar(_LAST_HASH) or GENESIS
+    rows = []
     for entry in entries:
         entry.prev_hash = previous
         entry.hash = previous = _digest(entry)
-        session.add(entry)
-    session.flush()
+        rows.append({column: getattr(entry, column) for column in _COLUMNS})
+    connection.execute(insert(AuditEntry.__table__), rows)
 
 
 @event.listens_for(db.session, "after_transaction_end")

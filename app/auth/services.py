@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import record
@@ -66,10 +66,13 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return plain, token
 
 
+_TOKEN_WITH_USER = (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+                    .options(joinedload(ApiToken.user).joinedload(User.skpd)))
+
+
 def user_for_token(plain: str) -> tuple[User, ApiToken] | None:
     """The active user and token for a bearer token, or None if unknown, expired or revoked."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain))
-                              .options(joinedload(ApiToken.user)))
+    token = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": _digest(plain)})
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     if not token.user.active:

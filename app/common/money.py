@@ -20,7 +20,7 @@ def rupiah(amount: int | Decimal | None) -> str:
 
 def number_id(value: int | Decimal) -> str:
     """Format a plain number with Indonesian grouping: ``1.250``."""
-    return format_decimal(value, locale="id_ID")
+    return format_decimal(value, locale=_LOCALE)
 
 
 def terbilang(amount: int) -> str:

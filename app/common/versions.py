@@ -21,7 +21,7 @@ from collections import OrderedDict
 
 import redis
 from flask import current_app
-from sqlalchemy import BigInteger, String, event, select, update
+from sqlalchemy import BigInteger, String, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -77,11 +77,14 @@ class DataVersion(db.Model):
 
 
 _PENDING = "elokal_versions_pending"
+_COMMITTED = select(DataVersion.__table__.c.version).where(DataVersion.__table__.c.name == bindparam("kind"))
+_BUMP = (update(DataVersion.__table__).where(DataVersion.__table__.c.name == bindparam("kind"))
+         .values(version=bindparam("new_version")))
 
 
 def current(name: str) -> int:
     """The version of ``name`` this transaction sees (0 before its first change)."""
-    committed = db.session.scalar(select(DataVersion.version).where(DataVersion.name == name)) or 0
+    committed = db.session.connection().scalar(_COMMITTED, {"kind": name}) or 0
     return seen(name, committed)
 
 
@@ -97,7 +100,7 @@ def seen(name: str, committed: int) -> int:
 def bump(session, name: str, version: int | None = None) -> None:
     """Set ``name`` to ``version`` (a new random one by default) in the session's transaction."""
     version = secrets.randbits(62) if version is None else version
-    result = session.execute(update(DataVersion).where(DataVersion.name == name).values(version=version))
+    result = session.connection().execute(_BUMP, {"kind": name, "new_version": version})
     if result.rowcount == 0:
         session.add(DataVersion(name=name, version=version))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from app.common.errors import Conflict
 from app.extensions import db
@@ -31,14 +31,15 @@ def _insert_ignore(table):
     return insert(table)
 
 
+_listings = Listing.__table__
+_TAKE_STOCK = (update(_listings)
+               .where(_listings.c.id == bindparam("listing_id"), _listings.c.stock >= bindparam("quantity"))
+               .values(stock=_listings.c.stock - bindparam("quantity")))
+
+
 def reserve_stock(listing: Listing, quantity: int) -> None:
     """Take ``quantity`` units of a goods listing, or raise Conflict."""
-    result = db.session.execute(
-        update(Listing)
-        .where(Listing.id == listing.id, Listing.stock >= quantity)
-        .values(stock=Listing.stock - quantity)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.connection().execute(_TAKE_STOCK, {"listing_id": listing.id, "quantity": quantity})
     if result.rowcount != 1:
         raise Conflict(f"Stok '{listing.name}' tidak mencukupi untuk {quantity} {listing.unit}.")
 

@@ -182,22 +182,40 @@ class PublicListing(NamedTuple):
     version: int
 
 
+def _public_state_statement():
+    listings, suppliers, data_versions = Listing.__table__, Supplier.__table__, DataVersion.__table__
+    return (
+        select(listings.c.stock, data_versions.c.version)
+        .select_from(listings.join(suppliers, suppliers.c.id == listings.c.supplier_id)
+                     .join(data_versions, data_versions.c.name == search_cache.CATALOG))
+        .where(listings.c.id == bindparam("listing_id"), listings.c.status == "active",
+               suppliers.c.status == "verified")
+    )
+
+
+_PUBLIC_STATE = _public_state_statement()
+
+
 def public_listing_state(listing_id: int) -> PublicListing | None:
-    """For a listing anyone may see: its stock and the catalog version, in one query; else None."""
-    row = db.session.execute(
-        select(Listing.stock, DataVersion.version).join(Listing.supplier)
-        .join(DataVersion, DataVersion.name == search_cache.CATALOG)
-        .where(Listing.id == listing_id, _visible())
-    ).first()
+    """For a listing anyone may see: its stock and the catalog version, in one query; else None.
+
+    Every listing page asks this first, so the statement is built once and run on
+    the session's connection, without the ORM's per-statement work.
+    """
+    row = db.session.connection().execute(_PUBLIC_STATE, {"listing_id": listing_id}).first()
     return row and PublicListing(row.stock, versions.seen(search_cache.CATALOG, row.version))
+
+
+_LISTING_PAGE = (
+    select(Listing).where(Listing.id == bindparam("listing_id"))
+    .options(joinedload(Listing.supplier), joinedload(Listing.category), joinedload(Listing.etalase),
+             joinedload(Listing.photos), joinedload(Listing.price_history))
+)
 
 
 def get_listing(actor, listing_id: int) -> Listing:
     """A listing the actor may see: public ones, or its own, or any for admins."""
-    listing = db.session.scalars(
-        select(Listing).where(Listing.id == listing_id)
-        .options(joinedload(Listing.supplier), joinedload(Listing.category), joinedload(Listing.etalase),
-                 joinedload(Listing.photos), joinedload(Listing.price_history))).unique().first()
+    listing = db.session.scalars(_LISTING_PAGE, {"listing_id": listing_id}).unique().first()
     if listing is None or not can_see(actor, listing):
         raise NotFound("Produk tidak ditemukan.")
     return listing

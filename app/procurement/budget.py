@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from app.audit.services import record
 from app.auth import roles
@@ -99,16 +99,18 @@ def get_budget_line(actor, line_id: int) -> BudgetLine:
     return line
 
 
+_lines = BudgetLine.__table__
+_COMMIT_AMOUNT = (update(_lines)
+                  .where(_lines.c.id == bindparam("line_id"),
+                         _lines.c.committed + bindparam("amount") <= _lines.c.ceiling)
+                  .values(committed=_lines.c.committed + bindparam("amount")))
+
+
 def reserve(line: BudgetLine, amount: int) -> None:
     """Commit ``amount`` against the line's pagu, or raise Conflict; never beyond the ceiling."""
     if amount > line.ceiling:  # can never fit; and an absurd total must not reach the database's integers
         raise Conflict(f"Pagu {line.code} ({rupiah(line.ceiling)}) tidak cukup untuk {rupiah(amount)}.")
-    result = db.session.execute(
-        update(BudgetLine)
-        .where(BudgetLine.id == line.id, BudgetLine.committed + amount <= BudgetLine.ceiling)
-        .values(committed=BudgetLine.committed + amount)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.connection().execute(_COMMIT_AMOUNT, {"line_id": line.id, "amount": amount})
     if result.rowcount != 1:
         db.session.refresh(line)
         raise Conflict(

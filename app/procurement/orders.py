@@ -5,12 +5,14 @@ the caller commits, so a refused request changes nothing.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
@@ -144,11 +146,11 @@ def create_order_once(actor: User, data: dict, key: str | None) -> tuple[Order, 
 
 def _upsert(model):
     """The database's INSERT with ``ON CONFLICT`` (PostgreSQL and SQLite share the form)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+    return _insert_for(db.session.get_bind().dialect.name)(model)
+
+
+def _insert_for(dialect: str):
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def _key_row(actor: User, key: str) -> IdempotencyKey | None:
@@ -157,11 +159,14 @@ def _key_row(actor: User, key: str) -> IdempotencyKey | None:
         .execution_options(populate_existing=True))
 
 
+_ORDER_INPUT = OrderInputSchema()
+
+
 def create_order(actor: User, data: dict) -> Order:
     """Create a Surat Pesanan, reserving capacity and budget, or raise and change nothing."""
     if actor.role not in roles.BUYERS:
         raise Forbidden("Hanya PP atau PPK yang dapat membuat pesanan.")
-    values = load(OrderInputSchema(), data)
+    values = load(_ORDER_INPUT, data)
     line = db.session.get(BudgetLine, values["budget_line_id"])
     if line is None or line.skpd_id != actor.skpd_id:
         raise Invalid({"budget_line_id": ["Mata anggaran tidak ditemukan di SKPD Anda."]})
@@ -201,10 +206,13 @@ def create_order(actor: User, data: dict) -> Order:
     return order
 
 
+_ORDERED_LISTINGS = (select(Listing).where(Listing.id.in_(bindparam("ids", expanding=True)))
+                     .options(joinedload(Listing.supplier), joinedload(Listing.etalase)))
+
+
 def _check_lines(items: list[dict]) -> tuple[dict[int, Listing], Supplier, str]:
     ids = sorted({item["listing_id"] for item in items})
-    listings = {l.id: l for l in db.session.scalars(
-        select(Listing).where(Listing.id.in_(ids)).options(joinedload(Listing.supplier), joinedload(Listing.etalase)))}
+    listings = {l.id: l for l in db.session.scalars(_ORDERED_LISTINGS, {"ids": ids})}
     errors: dict[str, list[str]] = {}
     today = today_wib()
     for index, item in enumerate(items):
@@ -253,13 +261,21 @@ def _amount_columns(amounts: taxes.Amounts) -> dict:
             "pph_kind": amounts.pph_kind, "net_to_supplier": amounts.net_to_supplier}
 
 
+@functools.cache
+def _counter_upsert(dialect: str):
+    counters = OrderCounter.__table__
+    return (
+        _insert_for(dialect)(counters).values(skpd_id=bindparam("counter_skpd"), year=bindparam("counter_year"), last=1)
+        .on_conflict_do_update(index_elements=["skpd_id", "year"], set_={"last": counters.c.last + 1})
+        .returning(counters.c.last)
+    )
+
+
 def _next_number(skpd, year: int) -> str:
     """``SP-2026-DISPAR-000123``: a per-SKPD, per-year counter raised in one upsert (row-locked)."""
-    statement = _upsert(OrderCounter).values(skpd_id=skpd.id, year=year, last=1)
-    last = db.session.scalar(
-        statement.on_conflict_do_update(index_elements=["skpd_id", "year"],
-                                        set_={"last": OrderCounter.last + 1})
-        .returning(OrderCounter.last))
+    connection = db.session.connection()
+    last = connection.scalar(_counter_upsert(connection.dialect.name),
+                             {"counter_skpd": skpd.id, "counter_year": year})
     return f"SP-{year}-{skpd.code}-{last:06d}"
 
 
@@ -466,11 +482,17 @@ def _event(order: Order, actor: User | None, action: str, reason: str | None) ->
 
 # ---------------------------------------------------------------- notifications
 
-def _users(**criteria) -> list[User]:
-    query = select(User).where(User.active.is_(True))
-    for name, value in criteria.items():
-        query = query.where(getattr(User, name) == value)
-    return list(db.session.scalars(query))
+_ACTIVE_USERS = {
+    scope: select(User).where(User.active.is_(True), User.role == bindparam("role"),
+                              getattr(User, scope) == bindparam("scope"))
+    for scope in ("skpd_id", "supplier_id")
+}
+
+
+def _users(role: str, **scope) -> list[User]:
+    ((column, value),) = scope.items()
+    with db.session.no_autoflush:  # the order's pending rows go out in one flush, later
+        return list(db.session.scalars(_ACTIVE_USERS[column], {"role": role, "scope": value}))
 
 
 def _notify_role(order: Order, role: str, message: str) -> None:

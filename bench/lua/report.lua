@@ -22,7 +22,8 @@ function init(args)
     if body ~= nil and body ~= "" then headers["Content-Type"] = "application/json" end
     table.insert(requests_list, wrk.format(method, path, headers, body ~= "" and body or nil))
   end
-  counter = id * 7919
+  -- each thread starts at its own share of the list, so no page is asked twice before the list wraps
+  counter = (id - 1) * math.floor(#requests_list / tonumber(os.getenv("WRK_THREADS") or "2")) - 1
 end
 
 function request()
