@@ -381,28 +381,26 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {int(mem) // 1024 // 1024} GiB, Python {platform.python_version()}, PostgreSQL {pg}"
 
 
-# Before this round of issue 4's work: bench/RESULTS.md of 2026-11-23T10:12Z (scenarios 1-3, XLSX),
-# and the recap timed in-process on the same large region.
+# Before this round of issue 4's work: the first `make bench` of the round (2026-11-23T14:13Z, scenarios 2 and 3,
+# this machine) and bench/RESULTS.md of the round before it (2026-11-23T13:15Z) for the paths this round left alone.
 UNTOUCHED = "no change to this path (differences are the machine's noise)"
 BEFORE = {
-    "1.": ("ratio 0.81, p99 143 ms", UNTOUCHED),
-    "2.": ("ratio 0.48", UNTOUCHED),
-    "3.": ("42 answered/s",
-           "idempotency key claimed by one INSERT … ON CONFLICT DO NOTHING (17 statements per order, was 21); "
-           "the rows every writer shares (data version, audit-chain lock) written as the transaction's last "
-           "statements, so writers queue only for the commit"),
-    "4a": ("every request summed the year's 231,512 lines in Python: ~8 s each",
-           "figures summed by SQL (GROUP BY; one window pass over the lines), cached per transactions version "
-           "(Redis, then restored once per process); the page's tables and charts kept with them; filter "
-           "choices cached, their 2,000 options rendered once"),
-    "4b": ("~8 s per request (same Python pass), then ~0.1 s to serialise 1.8 MB of JSON",
-           "the same cached figures; the JSON text kept with them"),
-    "5.": ("74.7 s vs csv 30.7 s = 2.44 ×, peak 205 MB", UNTOUCHED),
-    "6.": ("23 s in the earlier run; 11.5 s measured in-process on this machine (8.0 s summing the lines in "
-           "Python + 3.5 s of layout)",
-           "figures summed by SQL; the PDF's tables laid out by fixed column widths and its supplier and "
-           "overdue lists printed to 50 rows, not 100 (totals over all; the workbook lists every row): 15 "
-           "pages before"),
+    "1.": ("ratio 0.74, p99 129 ms", "the catalog version is read by a statement built once (every cached page asks "
+                                     "for it)"),
+    "2.": ("ratio 0.44 (5 s warm-up: about a third of the requests were first visits)",
+           "the page's first query (stock and catalog version) and the listing's query are built once, the version "
+           "read with Core; the figure is now the steady state after one visit of each page, and first visits are "
+           "measured on their own (below); floor and scenario taken in alternating rounds"),
+    "3.": ("52 answered/s",
+           "statements of the order path built once (token with user and SKPD in one query, stock, pagu, counter, "
+           "data version, audit chain as prebuilt Core statements); the order, its lines and both events written in "
+           "one flush (notification lookups no longer flush); 14 statements per order, was 16; CPU per order "
+           "in-process 21.5 → about 16.5 ms"),
+    "4a": ("ratio 0.35, p95 256 ms, p99 278 ms", UNTOUCHED),
+    "4b": ("ratio 0.31, p95 209 ms, p99 246 ms", UNTOUCHED),
+    "5.": ("44.6 s vs csv 20.5 s = 2.17 ×, peak 201 MB", UNTOUCHED),
+    "6.": ("4.70 s (median of 3 cold runs: 7.18, 4.22, 4.70 s)",
+           "the recap's queries planned without PostgreSQL's JIT (its compiling cost about 0.3 s per recap)"),
 }
 
 
