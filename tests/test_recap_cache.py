@@ -4,8 +4,11 @@ its order's total; the shared cache (Redis) gives back exactly the recap it was 
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+import pytest
+
 from app.common import versions
 from app.common.money import rupiah
+from app.extensions import db
 from app.procurement import reporting
 
 from .report_world import TODAY, YEAR, market, pdf_text  # noqa: F401 (fixture)
@@ -54,38 +57,46 @@ def test_the_recap_follows_each_order_change_in_every_format(client, market, aut
     assert len(computed) == 4  # once per version of the transactions it was asked at, for every format
 
 
-def test_a_line_is_worth_its_share_of_the_order_total(client, make, market):
-    crew = make.listing(market.tenda, etalase="jasa-penyelenggara", price=1_001, capacity_per_day=10,
+@pytest.mark.parametrize("scale, buyer", [(1, "pp"), (1_234_567, "ppk")], ids=["rupiah", "billions"])
+def test_a_line_is_worth_its_share_of_the_order_total(client, make, market, scale, buyer):
+    """Shares are exact at any size: billions of rupiah take the database's exact (numeric) division."""
+    market.lines["DISPAR"].ceiling = 10**12
+    db.session.commit()
+    crew = make.listing(market.tenda, etalase="jasa-penyelenggara", price=1_001 * scale, capacity_per_day=10,
                         name="Kru Pemasangan Tenda", unit="orang")
-    lights = make.listing(market.tenda, etalase="jasa-penyelenggara", price=3_003, capacity_per_day=10,
+    lights = make.listing(market.tenda, etalase="jasa-penyelenggara", price=3_003 * scale, capacity_per_day=10,
                           name="Lampu Tenda", unit="titik")
     day = {"start_date": TODAY.isoformat(), "end_date": TODAY.isoformat()}
     lines = [{"listing_id": crew.id, "quantity": 3, **day},
              {"listing_id": market.tent.id, "quantity": 1, "start_date": TODAY.isoformat(),
               "end_date": (TODAY + timedelta(days=1)).isoformat()},
              {"listing_id": lights.id, "quantity": 7, **day}]
-    response = client.post("/api/v1/orders", headers=market.headers("pp:DISPAR"), json={
+    response = client.post("/api/v1/orders", headers=market.headers(f"{buyer}:DISPAR"), json={
         "budget_line_id": market.lines["DISPAR"].id, "delivery_address": "Balai Kota", "lines": lines})
     assert response.status_code == 201, response.get_json()
-    order = act(client, market, response.get_json(), "approve", "ppk:DISPAR")
+    order = response.get_json()
+    if buyer == "pp":
+        order = act(client, market, order, "approve", "ppk:DISPAR")
     order = act(client, market, order, "accept", market.supplier_key(market.tent))
+    assert (order["total"] >= 2 * 10**9) == (scale > 1)
     parts = [line["line_total"] for line in order["lines"]]
     shares = [int((Decimal(order["total"]) * part / sum(parts)).quantize(Decimal(1), ROUND_HALF_UP))
               for part in parts[:-1]]
     shares.append(order["total"] - sum(shares))
     rounded = [int((Decimal(order["total"]) * part / sum(parts)).quantize(Decimal(1), ROUND_HALF_UP))
                for part in parts]
-    assert sum(rounded) != order["total"]  # the last line takes what rounding left over
+    if scale == 1:
+        assert sum(rounded) != order["total"]  # the last line takes what rounding left over
 
     body = recap(client, market).get_json()
     assert {e["etalase"]: e["value"] for e in body["by_etalase"]} == {
         "produk-unggulan": 0, "jasa-penyewaan": shares[1], "jasa-penyelenggara": shares[0] + shares[2]}
     assert {e["etalase"]: e["orders"] for e in body["by_etalase"]} == {
         "produk-unggulan": 0, "jasa-penyewaan": 1, "jasa-penyelenggara": 1}
-    assert [(p["name"], p["etalase"], p["quantity"], p["unit"], p["value"]) for p in body["top_products"]] == [
+    assert [(p["name"], p["etalase"], p["quantity"], p["unit"], p["value"]) for p in body["top_products"]] == sorted([
         ("Tenda Sarnafil 5x5", "jasa-penyewaan", 2, "unit", shares[1]),
         ("Lampu Tenda", "jasa-penyelenggara", 7, "titik", shares[2]),
-        ("Kru Pemasangan Tenda", "jasa-penyelenggara", 3, "orang", shares[0])]
+        ("Kru Pemasangan Tenda", "jasa-penyelenggara", 3, "orang", shares[0])], key=lambda p: -p[-1])
     month = TODAY.month
     assert sum(m["value"] for m in body["by_month"] if m["month"] == month) == order["total"] == body["total_value"]
 

@@ -28,6 +28,14 @@ def terbilang(amount: int) -> str:
     return f"{num2words(int(amount), lang='id')} rupiah"
 
 
+def share_half_up(total: int | None, part: int | None, whole: int | None) -> int | None:
+    """``total × part / whole`` rounded half up, exactly at any size (None if an amount is missing or
+    ``whole`` is 0); SQLite's reports call it, its own integers being only 64 bits wide."""
+    if total is None or part is None or not whole:
+        return None
+    return (2 * int(total) * int(part) + int(whole)) // (2 * int(whole))
+
+
 def round_half_up(value: Decimal) -> int:
     """Round a Decimal to whole rupiah, half up."""
     return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -24,7 +24,7 @@ from typing import Iterable, Iterator
 
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import BigInteger, Integer, Numeric, and_, case, cast, distinct, func, null, select, text, union_all
+from sqlalchemy import BigInteger, Integer, and_, case, cast, distinct, func, null, select, text, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -774,8 +774,7 @@ def _valued_lines(report_filter: ReportFilter):
     value: its share of the order total in proportion to its line total (the order's subtotal is the sum
     of its line totals), rounded half up, the last line (by id) taking what is left so that an order's
     lines sum exactly to its total."""
-    subtotal = func.nullif(Order.subtotal, 0)
-    share = func.coalesce(_Quotient(2 * cast(Order.total, Numeric) * OrderLine.line_total + subtotal, 2 * subtotal), 0)
+    share = func.coalesce(_Share(Order.total, OrderLine.line_total, func.nullif(Order.subtotal, 0)), 0)
     bounds = [wib_to_utc(datetime(report_filter.period.start.year, month, 1)) for month in range(2, 13)]
     month = case(*((Order.accepted_at < bound, number) for number, bound in enumerate(bounds, 1)), else_=12)
     lines = (select(OrderLine.id, OrderLine.order_id, OrderLine.listing_id, Listing.etalase_code.label("etalase"),
@@ -794,6 +793,10 @@ def _sum(column):
     return cast(func.coalesce(func.sum(column), 0), BigInteger)
 
 
+# Below this, 2 × total × part (+ whole) stays within bigint.
+_EXACT_IN_BIGINT = 2_000_000_000
+
+
 class _Written(FunctionElement):
     """An SQL expression of two arguments written per dialect: ``templates[dialect]`` (else ``"default"``),
     ``{0}`` and ``{1}`` standing for the arguments."""
@@ -808,13 +811,19 @@ def _write(element, compiler, **kw):
     return template.format(*(compiler.process(clause, **kw) for clause in element.clauses))
 
 
-class _Quotient(_Written):
-    """The whole quotient of two non-negative whole numbers: exact ``div`` on PostgreSQL's numeric (a
-    product of rupiah amounts can pass bigint), integer division elsewhere."""
+class _Share(_Written):
+    """``total × part / whole`` rounded half up (``money.share_half_up``), exact at any size: on PostgreSQL
+    in bigint while the product fits (below ``_EXACT_IN_BIGINT``, and much faster than numeric), else in
+    numeric; on SQLite by the app's own function on Python's integers (see ``configure_sqlite``)."""
 
     type = BigInteger()
     inherit_cache = True
-    templates = {"default": "({0}) / ({1})", "postgresql": "div(CAST({0} AS NUMERIC), CAST({1} AS NUMERIC))"}
+    templates = {
+        "default": "elokal_share({0}, {1}, {2})",
+        "postgresql": "CASE WHEN {0} < %(limit)d AND {1} < %(limit)d THEN (2 * {0} * {1} + {2}) / (2 * {2}) "
+                      "ELSE CAST(div(2 * CAST({0} AS NUMERIC) * {1} + {2}, 2 * CAST({2} AS NUMERIC)) AS BIGINT) END"
+                      % {"limit": _EXACT_IN_BIGINT},
+    }
 
 
 class _Days(_Written):
