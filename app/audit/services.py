@@ -16,7 +16,7 @@ _PG_LOCK_KEY = 7_110_001
 _NOTED = "elokal_audit_noted"
 _CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _LAST_HASH = select(AuditEntry.__table__.c.hash).order_by(AuditEntry.__table__.c.id.desc()).limit(1)
-_COLUMNS = ("at", "actor_id", "actor", "action", "object_type", "object_id", "data", "prev_hash", "hash")
+_COLUMNS = tuple(column.key for column in AuditEntry.__table__.columns if not column.primary_key)
 
 
 def _digest(entry: AuditEntry) -> str:

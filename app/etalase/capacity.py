@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import bindparam, update
 
 from app.common.errors import Conflict
+from app.common.upsert import upsert
 from app.extensions import db
 
 from .models import DailyCapacityUse, Listing
@@ -20,15 +21,6 @@ from .models import DailyCapacityUse, Listing
 def days_between(start: date, end: date) -> list[date]:
     """Every day from start to end, inclusive."""
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
-
-
-def _insert_ignore(table):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
 
 
 _listings = Listing.__table__
@@ -56,7 +48,7 @@ def reserve_days(listing: Listing, quantity: int, start: date, end: date) -> Non
     """Reserve ``quantity`` units on every day from start to end, or raise Conflict."""
     days = days_between(start, end)
     db.session.execute(
-        _insert_ignore(DailyCapacityUse.__table__)
+        upsert(DailyCapacityUse.__table__)
         .values([{"listing_id": listing.id, "day": day, "reserved": 0} for day in days])
         .on_conflict_do_nothing(index_elements=["listing_id", "day"])
     )

@@ -182,18 +182,12 @@ class PublicListing(NamedTuple):
     version: int
 
 
-def _public_state_statement():
-    listings, suppliers, data_versions = Listing.__table__, Supplier.__table__, DataVersion.__table__
-    return (
-        select(listings.c.stock, data_versions.c.version)
-        .select_from(listings.join(suppliers, suppliers.c.id == listings.c.supplier_id)
-                     .join(data_versions, data_versions.c.name == search_cache.CATALOG))
-        .where(listings.c.id == bindparam("listing_id"), listings.c.status == "active",
-               suppliers.c.status == "verified")
-    )
-
-
-_PUBLIC_STATE = _public_state_statement()
+_PUBLIC_STATE = (
+    select(Listing.stock, DataVersion.version)
+    .join(Supplier, Supplier.id == Listing.supplier_id)
+    .join(DataVersion, DataVersion.name == search_cache.CATALOG)
+    .where(Listing.id == bindparam("listing_id"), _visible())
+)
 
 
 def public_listing_state(listing_id: int) -> PublicListing | None:

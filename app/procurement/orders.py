@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
@@ -22,6 +21,7 @@ from app.common.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from app.common.money import rupiah
 from app.common.pagination import Page
 from app.common.timeutil import today_wib, to_wib, utcnow, wib_to_utc
+from app.common.upsert import insert_for, upsert
 from app.common.validation import load
 from app.common.workdays import add_working_days
 from app.etalase import capacity
@@ -129,7 +129,7 @@ def create_order_once(actor: User, data: dict, key: str | None) -> tuple[Order, 
         raise BadRequest("Idempotency-Key harus 1–255 karakter.")
     digest = _request_hash(data)
     claimed = db.session.scalar(
-        _upsert(IdempotencyKey).values(user_id=actor.id, key=key, request_hash=digest, order_ids="",
+        upsert(IdempotencyKey).values(user_id=actor.id, key=key, request_hash=digest, order_ids="",
                                        created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(IdempotencyKey.id))
     if claimed is not None:
@@ -142,15 +142,6 @@ def create_order_once(actor: User, data: dict, key: str | None) -> tuple[Order, 
         raise Invalid({"Idempotency-Key": ["Kunci ini sudah dipakai untuk permintaan lain."]},
                       "Idempotency-Key sudah dipakai untuk isi permintaan yang berbeda.")
     return get_order(actor, int(existing.order_ids)), False
-
-
-def _upsert(model):
-    """The database's INSERT with ``ON CONFLICT`` (PostgreSQL and SQLite share the form)."""
-    return _insert_for(db.session.get_bind().dialect.name)(model)
-
-
-def _insert_for(dialect: str):
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def _key_row(actor: User, key: str) -> IdempotencyKey | None:
@@ -265,7 +256,7 @@ def _amount_columns(amounts: taxes.Amounts) -> dict:
 def _counter_upsert(dialect: str):
     counters = OrderCounter.__table__
     return (
-        _insert_for(dialect)(counters).values(skpd_id=bindparam("counter_skpd"), year=bindparam("counter_year"), last=1)
+        insert_for(dialect)(counters).values(skpd_id=bindparam("counter_skpd"), year=bindparam("counter_year"), last=1)
         .on_conflict_do_update(index_elements=["skpd_id", "year"], set_={"last": counters.c.last + 1})
         .returning(counters.c.last)
     )
