@@ -18,6 +18,7 @@ import json
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import redis
 from flask import current_app
@@ -30,6 +31,7 @@ MAX_ENTRIES = 2048
 MAX_BUILT = 16
 REDIS_TTL_SECONDS = 24 * 3600
 _watched: dict[str, tuple[type, ...]] = {}
+_revised: dict[type, Callable[[object], object]] = {}
 _clients: dict[str, redis.Redis] = {}
 
 
@@ -110,6 +112,15 @@ def watch(name: str, classes: tuple[type, ...]) -> None:
     _watched[name] = classes
 
 
+def revise(cls: type, owner: Callable[[object], object] = lambda obj: obj) -> None:
+    """Give ``owner(obj)`` a new random ``revision`` whenever a flush adds, changes or removes an ``obj`` of ``cls``.
+
+    A revision names one object's state, as a version names a kind of data's: a value
+    cached under it serves until that object changes, whatever happens to the others.
+    """
+    _revised[cls] = owner
+
+
 @event.listens_for(db.session, "before_flush")
 def _new_versions(session, _context, _instances):
     changed = [obj for group in (session.new, session.dirty, session.deleted) for obj in group
@@ -117,6 +128,11 @@ def _new_versions(session, _context, _instances):
     for name, classes in _watched.items():
         if any(isinstance(obj, classes) for obj in changed):
             session.info.setdefault(_PENDING, {})[name] = secrets.randbits(62)
+    for obj in changed:
+        owner = _revised.get(type(obj))
+        revised = owner(obj) if owner else None
+        if revised is not None and revised not in session.deleted:
+            revised.revision = secrets.randbits(62)
 
 
 @event.listens_for(db.session, "before_commit")

@@ -82,6 +82,7 @@ class Listing(db.Model):
     status_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     supplier = relationship("Supplier")
     etalase = relationship(Etalase)

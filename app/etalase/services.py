@@ -176,28 +176,47 @@ def _available_between(start: date, end: date):
 
 
 class PublicListing(NamedTuple):
-    """What a public listing page's cache key needs: the stock shown and the catalog version."""
+    """The state a public listing page is cached under: the stock shown, the listing's and its
+    supplier's revisions, and the storefronts' version (their names and categories)."""
 
+    listing_id: int
     stock: int | None
+    revision: int
+    supplier_revision: int
     version: int
+
+    @property
+    def key(self) -> tuple:
+        """The page's cache key (the version is checked beside it)."""
+        return ("listing", self.listing_id, self.revision, self.supplier_revision, self.stock)
+
+    def shows(self, listing: Listing) -> bool:
+        """Whether ``listing``, read after this state, is still in it: only then is its page kept.
+
+        Read committed lets an order or an edit commit between the two reads.
+        """
+        return (listing.stock, listing.revision, listing.supplier.revision) == \
+            (self.stock, self.revision, self.supplier_revision)
 
 
 _PUBLIC_STATE = (
-    select(Listing.stock, DataVersion.version)
+    select(Listing.stock, Listing.revision, Supplier.revision.label("supplier_revision"),
+           func.coalesce(DataVersion.version, 0).label("version"))
     .join(Supplier, Supplier.id == Listing.supplier_id)
-    .join(DataVersion, DataVersion.name == search_cache.CATALOG)
+    .outerjoin(DataVersion, DataVersion.name == search_cache.STOREFRONTS)
     .where(Listing.id == bindparam("listing_id"), _visible())
 )
 
 
 def public_listing_state(listing_id: int) -> PublicListing | None:
-    """For a listing anyone may see: its stock and the catalog version, in one query; else None.
+    """For a listing anyone may see: the state its page is cached under, in one query; else None.
 
     Every listing page asks this first, so the statement is built once and run on
     the session's connection, without the ORM's per-statement work.
     """
     row = db.session.connection().execute(_PUBLIC_STATE, {"listing_id": listing_id}).first()
-    return row and PublicListing(row.stock, versions.seen(search_cache.CATALOG, row.version))
+    return row and PublicListing(listing_id, row.stock, row.revision, row.supplier_revision,
+                                 versions.seen(search_cache.STOREFRONTS, row.version))
 
 
 _LISTING_PAGE = (

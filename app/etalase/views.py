@@ -78,18 +78,18 @@ def _render_catalog(etalase_code: str | None) -> tuple[str, str]:
 def detail(listing_id):
     """A listing with its supplier, price history and, for buyers, the order box.
 
-    The listing's own part of a public page is rendered once per catalog version
-    and stock; the order box, which depends on the buyer, is rendered each time.
+    The listing's own part of a public page is rendered once per state of the listing,
+    its supplier, its stock and the storefronts (see ``search_cache``); the order box,
+    which depends on the buyer, is rendered each time.
     """
     public = services.public_listing_state(listing_id)
-    key = ("listing", listing_id, public.stock) if public else None
-    found = search_cache.lookup(key, public.version) if public else None
+    found = search_cache.lookup_page(public.key, public.version) if public else None
     listing = None
     if found is None:
         listing = services.get_listing(actor(), listing_id)
         found = listing_parts(listing)
-        if public:
-            search_cache.store(key, public.version, found)
+        if public and public.shows(listing):
+            search_cache.store_page(public.key, public.version, found)
     if listing is None and current_user.is_authenticated and current_user.role in roles.BUYERS:
         listing = services.get_listing(actor(), listing_id)
     return render_template("etalase/detail.html", listing=listing, **listing_page_parts(*found))
