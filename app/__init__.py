@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from config import CONFIGS, INSTANCE_DIR
 
 from .common import validation  # noqa: F401  (Indonesian messages before any schema is built)
+from .common import versions
 from .extensions import configure_sqlite, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    register_cache(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -81,6 +83,11 @@ def register_extensions(app: Flask) -> None:
         if not user_id.isdigit() or not sessions.alive():
             return None
         return db.session.get(User, int(user_id))
+
+
+def register_cache(app: Flask) -> None:
+    """Name this release (its code and templates) for the cache's keys, unless the configuration names it."""
+    app.config.setdefault("CACHE_RELEASE", versions.release_of(ROOT / "app", ROOT / "templates", ROOT / "reports"))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -37,7 +37,7 @@ def test_the_shared_cache_serves_every_process_the_current_catalog(app, client, 
         versions.clear()
         make.listing(name="Kopi Arabika Panderman", price=90_000)
         assert names(client, "/api/v1/listings?q=kopi")[1] == 1
-        key_count = len(list(versions._shared().scan_iter("elokal:catalog:*")))
+        key_count = len(list(versions._shared().scan_iter(f"elokal:{app.config['CACHE_RELEASE']}:catalog:*")))
         assert key_count == 1
         make.listing(name="Kopi Robusta Bumiaji", price=70_000)
         assert names(client, "/api/v1/listings?q=kopi&sort=price") == (
@@ -45,6 +45,39 @@ def test_the_shared_cache_serves_every_process_the_current_catalog(app, client, 
     finally:
         versions.clear()
         app.config["CACHE_URL"] = ""
+
+
+def test_a_new_release_never_reads_what_an_older_one_cached(app, client, make):
+    """The shared cache outlives a deploy: values are kept per release of the code and templates."""
+    app.config["CACHE_URL"] = "redis://127.0.0.1:6379/15"
+    release = app.config["CACHE_RELEASE"]
+    try:
+        versions.clear()
+        make.listing(name="Kopi Arabika Panderman", price=90_000)
+        names(client, "/api/v1/listings?q=kopi")
+        version = search_cache.current_version()
+        key = ("api", (("q", "kopi"),))
+        search_cache.store(key, version, {"written by": "the older release"})
+        app.config["CACHE_RELEASE"] = "next-release"
+        assert search_cache.lookup(key, version) is None
+        assert names(client, "/api/v1/listings?q=kopi") == ([("Kopi Arabika Panderman", 90_000)], 1)
+        app.config["CACHE_RELEASE"] = release
+        assert search_cache.lookup(key, version) == {"written by": "the older release"}
+    finally:
+        versions.clear()
+        app.config.update(CACHE_URL="", CACHE_RELEASE=release)
+
+
+def test_a_release_is_named_by_its_code_and_templates(tmp_path):
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "detail.html"
+    page.write_text("<h1>{{ listing.name }}</h1>")
+    (tmp_path / "notes.txt").write_text("not part of a release")
+    first = versions.release_of(tmp_path)
+    (tmp_path / "notes.txt").write_text("still not part of a release")
+    assert versions.release_of(tmp_path) == first
+    page.write_text("<h1 class=judul>{{ listing.name }}</h1>")
+    assert versions.release_of(tmp_path) != first
 
 
 def test_stock_changes_from_orders_do_not_invalidate_the_cache(client, make, api_auth):

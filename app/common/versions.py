@@ -10,15 +10,18 @@ was taken at.
 
 With ``CACHE_URL`` (a Redis URL) the cache is shared by all app processes;
 without it each process keeps a bounded dictionary. Either way the cache holds
-nothing the database does not.
+nothing the database does not. Keys also name the release (a digest of the code
+and templates), so an upgraded app never reads what an older one rendered.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 
 import redis
 from flask import current_app
@@ -164,8 +167,20 @@ def _shared() -> redis.Redis | None:
     return _clients[url]
 
 
+def release_of(*folders: Path) -> str:
+    """A digest of the code and templates under ``folders``: cached values are kept per release, so the shared
+    cache never gives an upgraded app a page or figures an older release rendered."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".html") and path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _key(name: str, key, version: int) -> str:
-    return f"elokal:{name}:{version}:{json.dumps(key, sort_keys=True, default=str)}"
+    release = current_app.config["CACHE_RELEASE"]
+    return f"elokal:{release}:{name}:{version}:{json.dumps(key, sort_keys=True, default=str)}"
 
 
 def lookup(name: str, key, version: int):
