@@ -1,4 +1,6 @@
 """Cached catalog search and report figures answer exactly what the database holds, right after each change."""
+from sqlalchemy import event
+
 from app.common import versions
 from app.etalase import search_cache
 from app.extensions import db
@@ -39,6 +41,15 @@ def test_the_shared_cache_serves_every_process_the_current_catalog(app, client, 
         assert names(client, "/api/v1/listings?q=kopi")[1] == 1
         key_count = len(list(versions._shared().scan_iter(f"elokal:{app.config['CACHE_RELEASE']}:catalog:*")))
         assert key_count == 1
+        versions.forget_here()
+        searches = []
+        counter = lambda _conn, _cursor, sql, *_args: searches.append(sql) if " OVER " in sql else None  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            assert names(client, "/api/v1/listings?q=kopi") == ([("Kopi Arabika Panderman", 90_000)], 1)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+        assert searches == []  # as another process would, it took the matches from Redis
         make.listing(name="Kopi Robusta Bumiaji", price=70_000)
         assert names(client, "/api/v1/listings?q=kopi&sort=price") == (
             [("Kopi Robusta Bumiaji", 70_000), ("Kopi Arabika Panderman", 90_000)], 2)

@@ -8,8 +8,8 @@ every app process answers exactly what the database would. Versions are never
 reused: a database restored from a backup names again exactly the state it
 was taken at.
 
-With ``CACHE_URL`` (a Redis URL) the cache is shared by all app processes;
-without it each process keeps a bounded dictionary. Either way the cache holds
+Each process keeps its recent values in a bounded dictionary; with ``CACHE_URL``
+(a Redis URL) they are also shared by all app processes. Either way the cache holds
 nothing the database does not. Keys also name the release (a digest of the code
 and templates), so an upgraded app never reads what an older one rendered.
 """
@@ -184,20 +184,28 @@ def _key(name: str, key, version: int) -> str:
 
 
 def lookup(name: str, key, version: int):
-    """The value cached for ``key`` at ``version`` of ``name``, or None."""
+    """The value cached for ``key`` at ``version`` of ``name``, or None.
+
+    This process's recent values are asked first, then the shared cache (whose
+    answer is kept here too): a key names one state of the data, so a value
+    found under it is never stale, wherever it was kept.
+    """
     full = _key(name, key, version)
+    found = _entries.get(full)
     shared = _shared()
-    if shared is not None:
+    if found is None and shared is not None:
         try:
             raw = shared.get(full)
         except redis.RedisError:
             return None
-        return json.loads(raw) if raw is not None else None
-    return _entries.get(full)
+        if raw is not None:
+            found = json.loads(raw)
+            _entries.put(full, found)
+    return found
 
 
 def store(name: str, key, version: int, value) -> None:
-    """Remember ``value`` (JSON-serialisable) for ``key`` at ``version`` of ``name``.
+    """Remember ``value`` (JSON-serialisable) for ``key`` at ``version`` of ``name``, here and in the shared cache.
 
     Only while ``version`` is still the current one: a value computed by several
     statements while another transaction committed a change may mix both states,
@@ -206,14 +214,13 @@ def store(name: str, key, version: int, value) -> None:
     if not _still_current(name, version):
         return
     full = _key(name, key, version)
+    _entries.put(full, value)
     shared = _shared()
     if shared is not None:
         try:
             shared.set(full, json.dumps(value), ex=REDIS_TTL_SECONDS)
         except redis.RedisError:
             pass
-        return
-    _entries.put(full, value)
 
 
 def _still_current(name: str, version: int) -> bool:
@@ -243,10 +250,15 @@ def kept(name: str, key, version: int, build):
     return found
 
 
-def clear() -> None:
-    """Forget every cached value of this process (and of the shared cache, if any)."""
+def forget_here() -> None:
+    """Forget this process's cached values, as a newly started process has none; the shared cache keeps its own."""
     _entries.clear()
     _built.clear()
+
+
+def clear() -> None:
+    """Forget every cached value of this process (and of the shared cache, if any)."""
+    forget_here()
     shared = _shared()
     if shared is not None:
         for full in shared.scan_iter("elokal:*"):
