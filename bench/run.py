@@ -109,6 +109,11 @@ def api(url: str, path: str, body: dict | None = None, token: str | None = None,
         return json.loads(response.read())
 
 
+def token_for(url: str, username: str) -> str:
+    """A bearer token of a bench user."""
+    return api(url, "/api/v1/auth/tokens", {"username": username, "password": PASSWORD})["token"]
+
+
 def wrk(url: str, lines: list[str], args, extra_env: dict | None = None, duration: int | None = None) -> dict:
     """Run wrk over the given request lines; return its figures."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
@@ -233,7 +238,7 @@ def supplier_edits(server: Server, db: str, ids: list[str]) -> int:
                      f"WHERE l.id IN ({','.join(ids)}) ORDER BY l.id LIMIT {EDITS}) t").split(",")
     for pair in pairs:
         listing_id, username = pair.split(":")
-        token = api(server.url, "/api/v1/auth/tokens", {"username": username, "password": PASSWORD})["token"]
+        token = token_for(server.url, username)
         api(server.url, f"/api/v1/listings/{listing_id}", {"description": f"Diperbarui {time.time():.0f}."}, token,
             method="PATCH")
     return len(pairs)
@@ -244,7 +249,7 @@ def recap_scenarios(server: Server, args, db: str, measure) -> list[dict]:
     found = []
     year, lines = busiest_year(db)
     cookie = session_cookie(server.url, FINANCE)
-    token = api(server.url, "/api/v1/auth/tokens", {"username": FINANCE, "password": PASSWORD})["token"]
+    token = token_for(server.url, FINANCE)
     recap = f"year {year}, {lines:,} order lines"
     if "4" in args.only:
         for name, path, header, extra in (
@@ -379,7 +384,7 @@ def order_scenario(server: Server, args, db: str, rng) -> dict:
               "max_order": int(psql(db, "SELECT max(id) FROM orders"))}
     lines = []
     for n in range(1, 33):
-        token = api(server.url, "/api/v1/auth/tokens", {"username": f"bench.buyer{n:02d}", "password": PASSWORD})["token"]
+        token = token_for(server.url, f"bench.buyer{n:02d}")
         budget = api(server.url, f"/api/v1/budget-lines?year={year}", token=token)[0]["id"]
         for _ in range(40):
             body = {"budget_line_id": budget, "delivery_address": "Kantor uji beban",

@@ -43,12 +43,16 @@ def test_the_shared_cache_serves_every_process_the_current_catalog(app, client, 
         assert key_count == 1
         versions.forget_here()
         searches = []
-        counter = lambda _conn, _cursor, sql, *_args: searches.append(sql) if " OVER " in sql else None  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", counter)
+
+        def note_searches(_connection, _cursor, sql, *_args):
+            if " OVER " in sql:
+                searches.append(sql)
+
+        event.listen(db.engine, "before_cursor_execute", note_searches)
         try:
             assert names(client, "/api/v1/listings?q=kopi") == ([("Kopi Arabika Panderman", 90_000)], 1)
         finally:
-            event.remove(db.engine, "before_cursor_execute", counter)
+            event.remove(db.engine, "before_cursor_execute", note_searches)
         assert searches == []  # as another process would, it took the matches from Redis
         make.listing(name="Kopi Robusta Bumiaji", price=70_000)
         assert names(client, "/api/v1/listings?q=kopi&sort=price") == (
