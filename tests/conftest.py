@@ -7,8 +7,10 @@ migrations load.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 import pytest
+import time_machine
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, delete, insert, select, text
 
@@ -20,6 +22,19 @@ from .factories import Factory
 
 TEST_DB_URL = os.environ.get("ELOKAL_TEST_DB_URL", "")
 SEEDED_TABLES = ("etalase", "categories", "data_versions")
+
+# The instant every test starts at (the clock then runs on). `make test` runs the PostgreSQL pass
+# from 23:59 WIB on 31 December, a minute before the fiscal year ends.
+TEST_NOW = datetime.fromisoformat(os.environ.get("ELOKAL_TEST_NOW", "2026-06-10T10:00:00+07:00"))
+_session_clock = time_machine.travel(TEST_NOW, tick=True)
+_session_clock.start()  # before the test modules are imported: their constants (TODAY …) see the test's day
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The app's clock, set back to ``TEST_NOW`` for every test; ``clock.move_to(…)`` moves it."""
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
 
 
 def _reset_postgres(url: str) -> None:

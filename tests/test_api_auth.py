@@ -1,11 +1,12 @@
 """API: bearer tokens, throttling, revocation and the error format of API.md."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
 from app.auth.models import ApiToken, LoginAttempt
+from app.common.timeutil import now, utcnow
 from app.extensions import db
 
 from .api_helpers import assert_error, bearer, count
@@ -26,8 +27,8 @@ def test_token_is_issued_with_an_iso_expiry_with_offset(client, make):
     assert isinstance(body["token"], str) and len(body["token"]) >= 32
     expires = datetime.fromisoformat(body["expires_at"])
     assert expires.utcoffset() is not None, "expires_at must carry an offset"
-    now = datetime.now(timezone.utc)
-    assert now + timedelta(hours=1) < expires <= now + timedelta(hours=12, minutes=1)
+    moment = now()
+    assert moment + timedelta(hours=1) < expires <= moment + timedelta(hours=12, minutes=1)
     # only a digest is stored, never the token itself
     stored = db.session.scalars(db.select(ApiToken)).all()
     assert len(stored) == 1 and stored[0].token_hash != body["token"]
@@ -111,7 +112,7 @@ def test_failures_below_the_limit_are_forgotten_after_a_good_login(client, make)
 
 def test_old_failures_outside_the_window_do_not_throttle(client, make, app):
     user = make.user("admin")
-    long_ago = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(
+    long_ago = utcnow() - timedelta(
         seconds=app.config["LOGIN_FAILURE_WINDOW_SECONDS"] + 60)
     for _ in range(10):
         db.session.add(LoginAttempt(username=user.username, at=long_ago))
@@ -149,7 +150,7 @@ def test_expired_token_is_refused(client, make):
     user = make.user("finance")
     token = login(client, user.username).get_json()["token"]
     row = db.session.scalars(db.select(ApiToken)).one()
-    row.expires_at = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=1)
+    row.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert_error(client.get("/api/v1/budget-lines", headers=bearer(token)), 401)
 

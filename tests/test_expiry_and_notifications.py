@@ -6,7 +6,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from app.common.timeutil import today_wib
+from app.common.timeutil import today_wib, utcnow
 from app.common.workdays import add_working_days, is_working_day
 from app.etalase.models import Listing
 from app.extensions import db
@@ -43,7 +43,7 @@ def test_unanswered_orders_expire_and_give_back_capacity_and_budget(app, placed)
     result = runner.invoke(args=["orders", "expire"])
     assert result.exit_code == 0 and "0 pesanan" in result.output
     order = db.session.get(Order, placed["order_id"])
-    order.respond_by = datetime.utcnow() - timedelta(minutes=1)
+    order.respond_by = utcnow() - timedelta(minutes=1)
     db.session.commit()
     result = runner.invoke(args=["orders", "expire"])
     assert result.exit_code == 0 and order.number in result.output

@@ -52,6 +52,7 @@ from app.extensions import db
 from app.procurement.models import BudgetLine, IdempotencyKey, Order, OrderLine
 
 from .factories import Factory
+from .conftest import TEST_NOW
 from .test_concurrency import recomputed_committed
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
@@ -73,6 +74,11 @@ PG_TIMEOUT = 60          # initdb, pg_ctl start and stop
 
 GUNICORN_CONF = f'''\
 import os
+
+import time_machine
+
+# the test's clock, in the master before it forks: every worker runs on it
+time_machine.travel({TEST_NOW.isoformat()!r}, tick=True).start()
 
 control_socket_disable = True  # gunicorn 27+: leave the user's shared control socket alone
 

@@ -1,4 +1,9 @@
-"""Time: stored as naive UTC, shown and exchanged in WIB (Asia/Jakarta)."""
+"""Time: stored as naive UTC, shown and exchanged in WIB (Asia/Jakarta).
+
+:func:`now` is the app's one clock: every "now" and "today" (stored times, the
+WIB date of a rule, session ages) derives from it. Tests move it with
+time-machine, which stands in for the system clock it reads.
+"""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -9,9 +14,24 @@ from babel.dates import format_date, format_datetime
 WIB = ZoneInfo("Asia/Jakarta")
 
 
+def now() -> datetime:
+    """The one clock: the current moment, as an aware UTC time."""
+    return datetime.now(timezone.utc)
+
+
 def utcnow() -> datetime:
     """Now, as naive UTC (what the database stores)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return now().replace(tzinfo=None)
+
+
+def now_wib() -> datetime:
+    """Now, as an aware WIB time."""
+    return now().astimezone(WIB)
+
+
+def timestamp() -> int:
+    """Now, as whole seconds since the epoch (the session's clocks)."""
+    return int(now().timestamp())
 
 
 def to_wib(value: datetime | None) -> datetime | None:
@@ -29,7 +49,7 @@ def isoformat(value: datetime | None) -> str | None:
 
 def today_wib() -> date:
     """Today's date in the region."""
-    return datetime.now(WIB).date()
+    return now_wib().date()
 
 
 def tanggal(value: date | datetime | None) -> str:
