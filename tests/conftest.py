@@ -30,9 +30,23 @@ _session_clock = time_machine.travel(TEST_NOW, tick=True)
 _session_clock.start()  # before the test modules are imported: their constants (TODAY …) see the test's day
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _module_clock():
+    """Module-scoped data (a shared world of users and orders) is made at ``TEST_NOW`` too."""
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
+
+
 @pytest.fixture(autouse=True)
-def clock():
-    """The app's clock, set back to ``TEST_NOW`` for every test; ``clock.move_to(…)`` moves it."""
+def clock(request, _module_clock):
+    """The app's clock, set back to ``TEST_NOW`` for every test; ``clock.move_to(…)`` moves it.
+
+    Tests of a module marked ``one_clock`` share logins made by earlier tests (signed with the
+    time they were made): they keep the module's clock, which never runs backwards.
+    """
+    if request.node.get_closest_marker("one_clock"):
+        yield _module_clock
+        return
     with time_machine.travel(TEST_NOW, tick=True) as traveller:
         yield traveller
 

@@ -33,6 +33,8 @@ from app.extensions import db
 from .conftest import _empty_tables
 from .trust_world import ANON, World
 
+pytestmark = pytest.mark.one_clock  # the module's tests share one world and its logins
+
 MAX_EXAMPLES = 25
 SEED = 20260105
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -30,6 +30,8 @@ from .factories import MINIMAL_PDF, PASSWORD, png_bytes, supplier_payload
 from .trust_world import ANON, TODAY, USERS, World, _seq
 from .web_helpers import registration_form
 
+pytestmark = pytest.mark.one_clock  # the module's tests share one world and its logins
+
 ACTORS = (ANON,) + USERS
 EVERYONE = frozenset(ACTORS)
 LOGGED_IN = frozenset(USERS)

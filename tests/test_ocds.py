@@ -16,6 +16,8 @@ from app.procurement.models import Order
 from .api_helpers import assert_error
 from .report_world import YEAR, market  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.one_clock  # the module's tests share one world and its logins
+
 SCHEMAS = Path(__file__).parent / "data" / "ocds-1.1.5"
 
 
