@@ -2,8 +2,8 @@
 
 Two SKPD with their officials, three suppliers (mikro, kecil, menengah; one per
 kecamatan, one per storefront), finance and admin. ``market.order(...)``
-creates an order as a PP and drives it through the real API transitions to
-the status asked for; ``market.backdate(...)`` then moves its dates, as time
+creates an order as a PP and drives it through the real API actions to the
+status asked for (the way ``order_steps.path_to`` finds in the registry); ``market.backdate(...)`` then moves its dates, as time
 passing would.
 """
 from __future__ import annotations
@@ -18,21 +18,10 @@ from app.common.timeutil import today_wib, wib_to_utc
 from app.extensions import db
 from app.procurement.models import Order
 
+from .order_steps import body_for, path_to
+
 TODAY = today_wib()
 YEAR = TODAY.year
-# the way through the state table to each status
-PATHS = {
-    "menunggu_ppk": [],
-    "menunggu_penyedia": ["approve"],
-    "diproses": ["approve", "accept"],
-    "dikirim": ["approve", "accept", "ship"],
-    "diterima": ["approve", "accept", "ship", "receive"],
-    "dibayar": ["approve", "accept", "ship", "receive", "pay"],
-    "ditolak": ["reject"],
-    "dibatalkan": ["cancel"],
-}
-ACTORS = {"approve": "ppk", "reject": "ppk", "cancel": "pp", "accept": "supplier", "ship": "supplier",
-          "receive": "ppk", "pay": "bendahara"}
 
 
 class Market:
@@ -89,17 +78,17 @@ class Market:
         response = self.client.post("/api/v1/orders", json=body, headers=self.headers(f"pp:{skpd.code}"))
         assert response.status_code == 201, response.get_json()
         order = response.get_json()
-        for action in PATHS[status]:
-            role = ACTORS[action]
+        for action in path_to(status):
+            role = action.roles[0]
             key = self.supplier_key(listing) if role == "supplier" else f"{role}:{skpd.code}"
-            data = {"reason": "Anggaran dialihkan"} if action in ("reject", "cancel") else {}
-            if action == "receive":
-                data = {"bast_number": f"BAST/{order['id']:03d}/{YEAR}", "date": TODAY.isoformat()}
-            if action == "pay":
-                data = {"sp2d_number": f"SP2D-{order['id']:04d}/{YEAR}", "date": TODAY.isoformat()}
-            response = self.client.post(f"/api/v1/orders/{order['id']}/{action}", json=data,
+            data = body_for(action, [(line["listing_id"], line["unit_price"]) for line in order["lines"]])
+            if action.name == "receive":
+                data["bast_number"] = f"BAST/{order['id']:03d}/{YEAR}"
+            if action.name == "pay":
+                data["sp2d_number"] = f"SP2D-{order['id']:04d}/{YEAR}"
+            response = self.client.post(f"/api/v1/orders/{order['id']}/{action.name}", json=data,
                                         headers=self.headers(key))
-            assert response.status_code == 200, (action, response.get_json())
+            assert response.status_code == 200, (action.name, response.get_json())
             order = response.get_json()
         assert order["status"] == status
         return order

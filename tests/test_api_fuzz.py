@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from app.api.core import ENDPOINTS
 from app.common import versions
 from app.extensions import db
+from app.procurement.actions import MANUAL
 
 from .conftest import _empty_tables
 from .trust_world import ANON, World
@@ -39,12 +40,7 @@ MAX_EXAMPLES = 25
 SEED = 20260105
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 PUBLIC_CALLERS = (ANON, "admin", "supplier")
-ACTION_STATUS = {
-    "approve": "menunggu_ppk", "reject": "menunggu_ppk", "cancel": "menunggu_ppk",
-    "accept": "menunggu_penyedia", "decline": "menunggu_penyedia", "counter": "menunggu_penyedia",
-    "accept-counter": "negosiasi", "reject-counter": "negosiasi", "ship": "diproses",
-    "receive": "dikirim", "pay": "diterima", "rate": "diterima",
-}
+ACTION_STATUS = {name: action.sources[0] for name, action in MANUAL.items()}  # an order each action can take
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 

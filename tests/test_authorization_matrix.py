@@ -24,6 +24,7 @@ import pytest
 
 from app.common import versions
 from app.extensions import db
+from app.procurement.actions import MANUAL
 
 from .conftest import _empty_tables
 from .factories import MINIMAL_PDF, PASSWORD, png_bytes, supplier_payload
@@ -88,48 +89,23 @@ def _document(field_name):
     return body
 
 
-ORDER_ACTION_ROLES = {
-    "approve": ("menunggu_ppk", {"ppk"}, {}),
-    "reject": ("menunggu_ppk", {"ppk"}, {"reason": "Anggaran dialihkan"}),
-    "cancel": ("menunggu_ppk", {"pp", "ppk"}, {"reason": "Tidak jadi"}),
-    "accept": ("menunggu_penyedia", {"supplier"}, {}),
-    "decline": ("menunggu_penyedia", {"supplier"}, {"reason": "Stok habis"}),
-    "counter": ("menunggu_penyedia", {"supplier"}, None),
-    "accept-counter": ("negosiasi", {"ppk"}, {}),
-    "reject-counter": ("negosiasi", {"ppk"}, {"reason": "Harga tetap"}),
-    "ship": ("diproses", {"supplier"}, {}),
-    "receive": ("dikirim", {"ppk"}, None),
-    "pay": ("diterima", {"bendahara"}, None),
-    "rate": ("diterima", {"ppk"}, {"score": 5, "comment": "Baik"}),
-}
 STRANGER_OF = {"pp": "other_ppk", "ppk": "other_ppk", "bendahara": "other_bendahara", "supplier": "other_supplier"}
 
 
-def _action_body(w: World, action: str, form: bool) -> dict:
-    data = ORDER_ACTION_ROLES[action][2]
-    if action == "counter":
-        data = {"lines": [{"listing_id": w.goods_id, "unit_price": 9_000}]}
-        if form:
-            data = {"prices-0": "9000"}
-    elif action == "receive":
-        data = {"bast_number": f"BAST/{next(_seq)}", "date": TODAY.isoformat()}
-    elif action == "pay":
-        data = {"sp2d_number": f"SP2D/{next(_seq)}", "date": TODAY.isoformat()}
-    return {"data": data} if form else {"json": data}
-
-
 def order_action_cases(form: bool) -> dict[str, Case]:
+    """Every manual action of the registry, on an order in its first source status, by every actor."""
     cases = {}
-    for action, (status, allowed, _data) in ORDER_ACTION_ROLES.items():
+    for action in MANUAL.values():
         prefix = "/pesanan" if form else api("/orders")
         if form:   # the page finds the order in the caller's scope first, then asks the state table
             hidden = STRANGERS
         else:      # the API checks the role first, then the scope
-            hidden = frozenset(STRANGER_OF[role] for role in allowed)
-        cases[action] = Case(
-            url=lambda w, a, status=status, action=action, prefix=prefix: f"{prefix}/{w.order(status)}/{action}",
-            allow=frozenset(allowed), hidden=hidden,
-            body=lambda w, a, action=action: _action_body(w, action, form), label=action)
+            hidden = frozenset(STRANGER_OF[role] for role in action.roles)
+        cases[action.name] = Case(
+            url=lambda w, a, status=action.sources[0], name=action.name, prefix=prefix:
+                f"{prefix}/{w.order(status)}/{name}",
+            allow=frozenset(action.roles), hidden=hidden,
+            body=lambda w, a, action=action: w.action_body(action, form), label=action.name)
     return cases
 
 

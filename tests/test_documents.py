@@ -125,8 +125,12 @@ def test_a_long_order_runs_over_pages_with_numbers(client, market, make):
     assert "Olahan apel varian 39" in text and rupiah(order["total"]) in text
 
 
-def test_the_letterhead_follows_the_configured_region(client, market, app, monkeypatch):
-    order = market.order(market.dispar, market.keripik, 10, "diproses")
+def test_the_letterhead_is_the_configured_region_of_the_day_the_order_was_made(client, market, app, monkeypatch):
+    before = market.order(market.dispar, market.keripik, 10, "diproses")
     monkeypatch.setitem(app.config, "REGION_NAME", "Pemerintah Kabupaten Malang")
-    text, _ = pdf_text(document(client, market.headers("ppk:DISPAR"), order["id"], "surat-pesanan").data)
+    after = market.order(market.dispar, market.keripik, 10, "diproses")
+    headers = market.headers("ppk:DISPAR")
+    text, _ = pdf_text(document(client, headers, after["id"], "surat-pesanan").data)
     assert "PEMERINTAH KABUPATEN MALANG" in text
+    text, _ = pdf_text(document(client, headers, before["id"], "surat-pesanan").data)
+    assert "PEMERINTAH KOTA BATU" in text and "MALANG" not in text

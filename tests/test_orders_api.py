@@ -77,8 +77,9 @@ def test_full_flow_from_pp_to_payment_and_rating(client, world):
     r = post(client, world, "ppk", f"/orders/{oid}/rate", {"score": 5, "comment": "Rapi dan tepat waktu"})
     assert r.status_code == 200
     assert post(client, world, "ppk", f"/orders/{oid}/rate", {"score": 4}).status_code == 409
-    statuses = [h["status"] for h in r.get_json()["history"]]
-    assert statuses == ["menunggu_ppk", "menunggu_penyedia", "diproses", "dikirim", "diterima", "dibayar"]
+    steps = [(h["action"], h["status"]) for h in r.get_json()["history"]]
+    assert steps == [("create", "menunggu_ppk"), ("approve", "menunggu_penyedia"), ("accept", "diproses"),
+                     ("ship", "dikirim"), ("receive", "diterima"), ("pay", "dibayar"), ("rate", "dibayar")]
     line = db.session.get(BudgetLine, world["line"].id)
     assert (line.committed, line.realized) == (3_330_000, 3_330_000)
     assert db.session.get(Listing, world["goods"].id).stock == 8

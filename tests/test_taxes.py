@@ -1,4 +1,6 @@
 """Taxes of PRODUCT.md §5 for every kind of supplier and storefront, below and above the thresholds."""
+from decimal import Decimal
+
 import pytest
 
 from app.procurement import taxes
@@ -28,20 +30,33 @@ CASES = [
 
 @pytest.mark.parametrize("kind, pkp, pp55, subtotal, expected", CASES)
 def test_amounts(app, kind, pkp, pp55, subtotal, expected):
-    amounts = taxes.compute(subtotal, kind, pkp, pp55)
+    amounts = taxes.compute(subtotal, taxes.TaxRule.in_force(kind, pkp, pp55, app.config))
     got = (amounts.ppn, amounts.total, amounts.withholding_ppn, amounts.withholding_pph,
            amounts.pph_kind, amounts.net_to_supplier)
     assert got == expected
     assert all(isinstance(v, int) for v in got if v is not None and not isinstance(v, str))
 
 
-def test_rates_and_threshold_come_from_configuration(app):
-    app.config.update(PPN_RATE="0.12", WITHHOLDING_THRESHOLD=1_000_000)
-    try:
-        amounts = taxes.compute(1_500_000, taxes.GOODS, True, False)
-        assert (amounts.ppn, amounts.withholding_ppn, amounts.withholding_pph) == (180_000, 180_000, 22_500)
-    finally:
-        app.config.update(PPN_RATE="0.11", WITHHOLDING_THRESHOLD=2_000_000)
+def test_the_rule_in_force_comes_from_configuration(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PPN_RATE", "0.12")
+    monkeypatch.setitem(app.config, "WITHHOLDING_THRESHOLD", 1_000_000)
+    rule = taxes.TaxRule.in_force(taxes.GOODS, True, False, app.config)
+    assert rule == taxes.TaxRule(Decimal("0.12"), True, "pph22", Decimal("0.015"), 1_000_000)
+    amounts = taxes.compute(1_500_000, rule)
+    assert (amounts.ppn, amounts.withholding_ppn, amounts.withholding_pph) == (180_000, 180_000, 22_500)
+
+
+def test_amounts_follow_the_rule_given_not_the_configuration(app, monkeypatch):
+    kept = taxes.TaxRule.in_force(taxes.SERVICES, True, False, app.config)
+    monkeypatch.setitem(app.config, "PPN_RATE", "0.12")
+    monkeypatch.setitem(app.config, "PPH23_RATE", "0.04")
+    amounts = taxes.compute(4_500_000, kept)
+    assert (amounts.ppn, amounts.withholding_pph, amounts.pph_kind) == (495_000, 90_000, "pph23")
+
+
+@pytest.mark.parametrize("rate, text", [("0.11", "11%"), ("0.015", "1,5%"), ("0.005", "0,5%"), ("0.12", "12%")])
+def test_rates_are_written_the_indonesian_way(rate, text):
+    assert taxes.percent(Decimal(rate)) == text
 
 
 STOREFRONT_ORDERS = {

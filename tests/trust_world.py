@@ -21,12 +21,14 @@ from app.procurement import orders
 from app.suppliers import services as suppliers
 
 from .factories import MINIMAL_PDF, PASSWORD, Factory, png_bytes
+from .order_steps import body_for, path_to
 from .web_helpers import profile_form
 
 TODAY = today_wib()
 ANON = "anon"
 USERS = ("admin", "pp", "ppk", "bendahara", "finance", "supplier", "other_ppk", "other_bendahara", "other_supplier")
 _seq = itertools.count(1)
+GOODS_PRICE = 10_000
 
 
 class World:
@@ -59,7 +61,7 @@ class World:
         }
         self.usernames = {name: user.username for name, user in users.items()}
         self.user_ids = {name: user.id for name, user in users.items()}
-        self.goods_id = make.listing(supplier, stock=1_000_000, price=10_000, name="Batik Tulis Apel").id
+        self.goods_id = make.listing(supplier, stock=1_000_000, price=GOODS_PRICE, name="Batik Tulis Apel").id
         make.listing(other_supplier, stock=100, name="Keripik Lain")
         category = make.category("produk-unggulan")
         self.goods_category_id, self.goods_category_name = category.id, category.name
@@ -98,16 +100,8 @@ class World:
         order = orders.create_order(self.user("pp"), body)
         if self.quick:
             return self._keep_order(status, self._set_status(order, status), fresh)
-        path = {"menunggu_ppk": [], "menunggu_penyedia": [("ppk", "approve", {})],
-                "negosiasi": [("ppk", "approve", {}), ("supplier", "counter", {"lines": [
-                    {"listing_id": self.goods_id, "unit_price": 9_000}]})],
-                "diproses": [("ppk", "approve", {}), ("supplier", "accept", {})],
-                "dikirim": [("ppk", "approve", {}), ("supplier", "accept", {}), ("supplier", "ship", {})],
-                "diterima": [("ppk", "approve", {}), ("supplier", "accept", {}), ("supplier", "ship", {}),
-                             ("ppk", "receive", {"bast_number": f"BAST/{next(_seq)}", "date": TODAY.isoformat()})],
-                }[status]
-        for actor, action, data in path:
-            orders.perform(self.user(actor), order.id, action, data)
+        for action in path_to(status):
+            orders.perform(self.user(action.roles[0]), order.id, action.name, self.action_body(action)["json"])
         return self._keep_order(status, order.id, fresh)
 
     def _keep_order(self, status: str, order_id: int, fresh: bool) -> int:
@@ -165,12 +159,17 @@ class World:
         from app.etalase.models import Listing
 
         listing = db.session.get(Listing, self.goods_id)
-        listing.status, listing.price, listing.min_order, listing.lead_time_days = "active", 10_000, 1, 0
+        listing.status, listing.price, listing.min_order, listing.lead_time_days = "active", GOODS_PRICE, 1, 0
         listing.stock = 1_000_000
         db.session.get(_supplier_model(), self.supplier_id).status = "verified"
         db.session.commit()
 
     # bodies --------------------------------------------------------------------------------------
+
+    def action_body(self, action, form: bool = False) -> dict:
+        """A valid input of an order action for the world's orders (one line of the goods listing)."""
+        data = body_for(action, [(self.goods_id, GOODS_PRICE)], form)
+        return {"data": data} if form else {"json": data}
 
     def order_body(self, actor: str) -> dict:
         line = self.other_line_id if actor.startswith("other_") else self.line_id

@@ -8,10 +8,10 @@ from .errors import Conflict, Forbidden
 
 @dataclass(frozen=True)
 class Transition:
-    """An action allowed from some statuses, to one status, for some roles."""
+    """An action allowed from some statuses, to one status (None: the status stays), for some roles."""
 
     sources: tuple[str, ...]
-    target: str
+    target: str | None
     roles: tuple[str, ...]
     manual: bool = True
 
@@ -32,6 +32,13 @@ class StateMachine:
         transition = cls.transitions.get(action)
         if transition is None:
             raise Conflict(f"Tindakan '{action}' tidak dikenal")
+        cls.check_against(obj, action, transition, role)
+        return transition
+
+    @classmethod
+    def check_against(cls, obj, action: str, transition: Transition, role: str) -> None:
+        """Raise if the role or the object's status forbids ``transition`` (one of the table's, or an
+        action that keeps the status)."""
         if role not in transition.roles:
             raise Forbidden(f"Peran Anda tidak boleh melakukan tindakan ini ({action})")
         if obj.status not in transition.sources:
@@ -39,7 +46,6 @@ class StateMachine:
                 f"{cls.object_label} berstatus '{cls.labels.get(obj.status, obj.status)}'; "
                 f"tindakan '{action}' tidak diizinkan"
             )
-        return transition
 
     @classmethod
     def status_up(cls, obj, action: str, role: str) -> str:

@@ -7,17 +7,8 @@ from app.common.errors import Invalid
 from app.extensions import db
 
 from . import budget, orders
-from .schemas import (
-    BudgetLineOutSchema,
-    CounterInputSchema,
-    OrderInputSchema,
-    OrderQuerySchema,
-    OrderSchema,
-    PayInputSchema,
-    RateInputSchema,
-    ReasonInputSchema,
-    ReceiveInputSchema,
-)
+from .actions import MANUAL, OrderAction
+from .schemas import BudgetLineOutSchema, OrderInputSchema, OrderQuerySchema, OrderSchema
 
 order_schema = OrderSchema()
 
@@ -62,43 +53,20 @@ def get_order(user, order_id):
     return jsonify(order_schema.dump(orders.get_order(user, order_id)))
 
 
-ACTION_DOCS = {
-    "approve": ("Setujui pesanan (PPK)", (roles.PPK,), None),
-    "reject": ("Tolak pesanan (PPK)", (roles.PPK,), ReasonInputSchema),
-    "cancel": ("Batalkan pesanan sebelum diterima penyedia", roles.BUYERS, ReasonInputSchema),
-    "accept": ("Terima pesanan (penyedia)", (roles.SUPPLIER,), None),
-    "decline": ("Tolak pesanan (penyedia)", (roles.SUPPLIER,), ReasonInputSchema),
-    "counter": ("Ajukan harga satuan lebih rendah (penyedia)", (roles.SUPPLIER,), CounterInputSchema),
-    "accept-counter": ("Setujui tawaran harga (PPK)", (roles.PPK,), None),
-    "reject-counter": ("Tolak tawaran harga (PPK)", (roles.PPK,), ReasonInputSchema),
-    "ship": ("Kirim / mulai kerjakan (penyedia)", (roles.SUPPLIER,), None),
-    "receive": ("Periksa dan tanda tangani BAST (PPK)", (roles.PPK,), ReceiveInputSchema),
-    "pay": ("Catat pembayaran SP2D (bendahara)", (roles.BENDAHARA,), PayInputSchema),
-}
-
-
-def _order_action(action: str, summary: str, allowed: tuple[str, ...], body):
-    """Declare ``POST /orders/{id}/{action}``: one transition of the state table."""
+def _order_action(action: OrderAction):
+    """Declare ``POST /orders/{id}/{action}`` for one manual action of the registry."""
 
     def view(user, order_id):
-        data = json_body() if body is not None else {}
-        answer = order_schema.dump(orders.perform(user, order_id, action, data))
+        data = json_body() if action.schema is not None else {}
+        answer = order_schema.dump(orders.perform(user, order_id, action.name, data))
         db.session.commit()
         return jsonify(answer)
 
-    view.__name__ = f"order_{action.replace('-', '_')}"
-    return endpoint(f"/orders/<int:order_id>/{action}", "POST", summary, roles=allowed, body=body,
-                    response=OrderSchema, errors=(400, 401, 403, 404, 409, 422))(view)
+    view.__name__ = f"order_{action.name.replace('-', '_')}"
+    view.__doc__ = action.summary
+    return endpoint(f"/orders/<int:order_id>/{action.name}", "POST", action.summary, roles=action.roles,
+                    body=action.schema, response=OrderSchema, errors=(400, 401, 403, 404, 409, 422))(view)
 
 
-for _action, (_summary, _roles, _body) in ACTION_DOCS.items():
-    _order_action(_action, _summary, _roles, _body)
-
-
-@endpoint("/orders/<int:order_id>/rate", "POST", "Nilai penyedia 1–5 (PPK, sekali, setelah diterima)",
-          roles=(roles.PPK,), body=RateInputSchema, response=OrderSchema, errors=(400, 401, 403, 404, 409, 422))
-def rate_order(user, order_id):
-    """Rate the supplier of a received order."""
-    order = orders.rate(user, order_id, json_body())
-    db.session.commit()
-    return jsonify(order_schema.dump(order))
+for _action in MANUAL.values():
+    _order_action(_action)

@@ -3,15 +3,16 @@
 This module gathers the data — both parties with their identifiers, the
 lines, the amounts and taxes, the total in words, who signs — for the
 parties to the order and finance only (``orders.get_order`` scopes it);
-``reports.pdf`` lays it out.
+``reports.pdf`` lays it out. The letterhead, the supplier's identifiers and
+bank account and the tax rates are those the order kept at its creation
+(``OrderTerms``, PRODUCT.md §9), so a document printed a year later says what
+it said on the day.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.auth import roles
@@ -24,8 +25,9 @@ from app.suppliers.models import LEGAL_FORMS
 
 from .models import Order
 from .orders import get_order
-from .reporting import PPH_LABELS, Letterhead, letterhead
+from .reporting import PPH_LABELS, Letterhead
 from .state import OrderState
+from .taxes import percent
 
 KINDS = {
     "surat-pesanan": "Surat Pesanan",
@@ -33,7 +35,6 @@ KINDS = {
     "invoice": "Invoice dan Kuitansi",
 }
 AFTER_RECEIPT = ("diterima", "dibayar")
-_RATES = {"pph22": "PPH22_RATE", "pph23": "PPH23_RATE", "final_pp55": "PP55_RATE"}
 STAMP_DUTY_FROM = 5_000_000
 
 
@@ -121,10 +122,10 @@ def order_document(actor, order_id: int, kind: str) -> OrderDocument:
     order = get_order(actor, order_id)
     if kind != "surat-pesanan" and order.status not in AFTER_RECEIPT:
         raise Conflict("BAST dan invoice baru tersedia setelah barang/jasa diterima dan BAST ditandatangani.")
-    supplier = order.supplier
+    terms = order.terms
     ppk = _official(order, roles.PPK, "receive" if kind == "bast" else "approve")
-    supplier_sign = Signature("Penyedia", supplier.business_name, supplier.owner_name, "NIB", supplier.nib)
-    ppk_sign = Signature("Pejabat Pembuat Komitmen", order.skpd.name, _name(ppk), "NIP", _nip(ppk))
+    supplier_sign = Signature("Penyedia", terms.business_name, terms.owner_name, "NIB", terms.nib)
+    ppk_sign = Signature("Pejabat Pembuat Komitmen", terms.skpd_name, _name(ppk), "NIP", _nip(ppk))
     if kind == "surat-pesanan":
         number, when = order.number, _approved_on(order)
         signatures = [ppk_sign, supplier_sign]
@@ -134,27 +135,21 @@ def order_document(actor, order_id: int, kind: str) -> OrderDocument:
     else:
         bendahara = _official(order, roles.BENDAHARA, "pay")
         number, when = f"INV/{order.number}", order.bast_date
-        signatures = [ppk_sign, Signature("Bendahara Pengeluaran", order.skpd.name, _name(bendahara), "NIP",
+        signatures = [ppk_sign, Signature("Bendahara Pengeluaran", terms.skpd_name, _name(bendahara), "NIP",
                                           _nip(bendahara)), supplier_sign]
-    config = current_app.config
     return OrderDocument(
         kind=kind, title=KINDS[kind], number=number, order_number=order.number, date=when,
-        place=config["REGION_CITY"], letterhead=letterhead(order.skpd.name),
+        place=terms.region_city,
+        letterhead=Letterhead(region=terms.region_name, unit=terms.skpd_name, address=terms.region_address),
         status_label=OrderState.labels[order.status],
         buyer=_buyer(order, ppk), supplier=_supplier(order), lines=_lines(order),
-        subtotal=order.subtotal, ppn_label=f"PPN {_percent(config['PPN_RATE'])}", ppn=order.ppn,
+        subtotal=order.subtotal, ppn_label=f"PPN {percent(terms.ppn_rate)}", ppn=order.ppn,
         total=order.total, withholding=_withholding(order), net_to_supplier=order.net_to_supplier,
         amount_in_words=terbilang(order.total).capitalize(), delivery_address=order.delivery_address,
         notes=order.notes, bast_number=order.bast_number, bast_date=order.bast_date, due_date=order.due_date,
         sp2d_number=order.sp2d_number, payment_date=order.payment_date,
-        bank=f"{supplier.bank_name} {supplier.bank_account} a.n. {supplier.bank_account_holder}",
-        stamp_duty=order.total > STAMP_DUTY_FROM, signatures=signatures,
+        bank=terms.bank, stamp_duty=order.total > STAMP_DUTY_FROM, signatures=signatures,
     )
-
-
-def _percent(rate: str) -> str:
-    """``0.015`` as ``1,5%``."""
-    return f"{(Decimal(str(rate)) * 100).normalize():f}".replace(".", ",") + "%"
 
 
 def _official(order: Order, role: str, action: str) -> User | None:
@@ -186,7 +181,7 @@ def _approved_on(order: Order) -> date:
 
 def _buyer(order: Order, ppk: User | None) -> Party:
     line = order.budget_line
-    return Party("Pemesan", order.skpd.name, [
+    return Party("Pemesan", order.terms.skpd_name, [
         ("Kode SKPD", order.skpd.code),
         ("Pejabat Pembuat Komitmen", f"{_name(ppk) or '-'} (NIP {_nip(ppk) or '-'})"),
         ("Mata anggaran", f"{line.code} — {line.name} (TA {line.year})"),
@@ -195,15 +190,15 @@ def _buyer(order: Order, ppk: User | None) -> Party:
 
 
 def _supplier(order: Order) -> Party:
-    supplier = order.supplier
-    return Party("Penyedia", supplier.business_name, [
-        ("Bentuk usaha", LEGAL_FORMS.get(supplier.legal_form, supplier.legal_form)),
-        ("NIB", supplier.nib),
-        ("NPWP", supplier.npwp),
-        ("Pemilik / penanggung jawab", supplier.owner_name),
-        ("Alamat", f"{supplier.address}, Kel. {supplier.kelurahan}, Kec. {supplier.kecamatan}"),
-        ("Telepon", supplier.phone),
-        ("Status pajak", "PKP" if supplier.is_pkp else "Non-PKP"),
+    terms = order.terms
+    return Party("Penyedia", terms.business_name, [
+        ("Bentuk usaha", LEGAL_FORMS.get(terms.legal_form, terms.legal_form)),
+        ("NIB", terms.nib),
+        ("NPWP", terms.npwp),
+        ("Pemilik / penanggung jawab", terms.owner_name),
+        ("Alamat", f"{terms.address}, Kel. {terms.kelurahan}, Kec. {terms.kecamatan}"),
+        ("Telepon", terms.phone),
+        ("Status pajak", "PKP" if terms.is_pkp else "Non-PKP"),
     ])
 
 
@@ -220,12 +215,11 @@ def _lines(order: Order) -> list[DocumentLine]:
 
 
 def _withholding(order: Order) -> list[tuple[str, int]]:
-    """The taxes the bendahara withholds at payment, each with its rate."""
-    config = current_app.config
+    """The taxes the bendahara withholds at payment, each with the rate the order kept."""
+    terms = order.terms
     withheld = []
     if order.withholding_ppn:
-        withheld.append((f"PPN dipungut ({_percent(config['PPN_RATE'])})", order.withholding_ppn))
+        withheld.append((f"PPN dipungut ({percent(terms.ppn_rate)})", order.withholding_ppn))
     if order.pph_kind:
-        rate = _percent(config[_RATES[order.pph_kind]])
-        withheld.append((f"{PPH_LABELS[order.pph_kind]} ({rate})", order.withholding_pph))
+        withheld.append((f"{PPH_LABELS[order.pph_kind]} ({percent(terms.pph_rate)})", order.withholding_pph))
     return withheld

@@ -1,4 +1,4 @@
-"""Web forms of buying: a cart line, the checkout and the order actions.
+"""Web forms of buying: a cart line, the checkout and the order actions (derived from the actions' schemas).
 
 The rules are the services' (``OrderInputSchema``, ``orders.perform``); these
 forms render, carry CSRF, hand the values over and put the messages of a
@@ -6,13 +6,15 @@ refusal next to the fields, or next to the order line, they concern.
 """
 from __future__ import annotations
 
+import functools
 import secrets
 
+from marshmallow import Schema, fields, validate
 from wtforms import FieldList, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from app.common.errors import ServiceError
-from app.common.forms import CSRF_MESSAGE, ReasonForm, ServiceForm, flatten, whole_number
+from app.common.forms import CSRF_MESSAGE, ServiceForm, flatten, whole_number
 from app.common.money import rupiah
 from app.common.timeutil import today_wib
 
@@ -115,16 +117,69 @@ class CheckoutForm(LinesForm):
         super().show_error(exc)
 
 
-class CounterForm(LinesForm):
-    """A counter-offer: a new unit price for each line of the order."""
+class OrderActionForm(ServiceForm):
+    """The form of an order action: its CSRF token and, in subclasses, the action's fields.
 
-    prices = FieldList(StringField("Harga satuan baru (Rp)"))
+    ``for_order`` builds it for the order at hand. By itself it is the form of
+    the actions that ask nothing (approve, accept, ship, …); :func:`schema_form`
+    derives the others from their input schema.
+    """
+
+    @classmethod
+    def for_order(cls, order, **kwargs) -> "OrderActionForm":
+        """The form for ``order``."""
+        return cls(**kwargs)
+
+
+def _today() -> str:
+    return today_wib().isoformat()
+
+
+def _long(field) -> bool:
+    return any(isinstance(rule, validate.Length) and (rule.max or 0) > 200 for rule in field.validators)
+
+
+@functools.cache
+def schema_form(schema: type[Schema] | None) -> type[OrderActionForm]:
+    """The web form of an action's input schema: one field per schema field, labelled by its ``metadata``.
+
+    A field with ``choices`` in its metadata is a select, a date a date input
+    (today by default), a long text a text area; blank optional fields are not
+    sent, typed numbers are read as whole numbers.
+    """
+    if schema is None:
+        return OrderActionForm
+    attributes: dict = {"integer_fields": (), "optional_fields": ()}
+    for name, field in schema().fields.items():
+        label = field.metadata.get("label", name)
+        if "choices" in field.metadata:
+            attributes[name] = SelectField(label, choices=field.metadata["choices"], validate_choice=False)
+        elif isinstance(field, fields.Date):
+            attributes[name] = StringField(label, default=_today, render_kw={"type": "date"})
+        elif _long(field):
+            attributes[name] = TextAreaField(label, render_kw={"rows": 2})
+        else:
+            attributes[name] = StringField(label)
+        if isinstance(field, fields.Integer):
+            attributes["integer_fields"] += (name,)
+        if field.load_default is None:
+            attributes["optional_fields"] += (name,)
+    form_class = type(OrderActionForm)  # WTForms' form metaclass collects the fields
+    return form_class(schema.__name__.removesuffix("Schema") + "Form", (OrderActionForm,), attributes)
+
+
+class CounterForm(LinesForm, OrderActionForm):
+    """A counter-offer: a new unit price for each line of the order, labelled with the line."""
+
+    prices = FieldList(StringField("Harga satuan baru (Rp)", render_kw={"inputmode": "numeric"}))
 
     @classmethod
     def for_order(cls, order, **kwargs) -> "CounterForm":
         """The form for an order, filled with the current unit prices."""
         form = cls(data={"prices": [str(line.unit_price) for line in order.lines]}, **kwargs)
         form.order = order
+        for line, entry in zip(order.lines, form.prices.entries):
+            entry.label.text = f"{line.name} — harga sekarang {rupiah(line.unit_price)}"
         return form
 
     def service_data(self) -> dict:
@@ -136,49 +191,3 @@ class CounterForm(LinesForm):
         """Put the messages on the price of line ``index``."""
         entry = self.prices.entries[index]
         entry.errors = list(entry.errors) + messages
-
-
-def _today() -> str:
-    return today_wib().isoformat()
-
-
-class ReceiveForm(ServiceForm):
-    """The BAST: number and date."""
-
-    bast_number = StringField("Nomor BAST")
-    date = StringField("Tanggal BAST", default=_today)
-
-
-class PayForm(ServiceForm):
-    """The payment: SP2D number and date."""
-
-    sp2d_number = StringField("Nomor SP2D")
-    date = StringField("Tanggal SP2D", default=_today)
-
-
-class RateForm(ServiceForm):
-    """A rating of the supplier, 1–5, with a comment."""
-
-    integer_fields = ("score",)
-
-    score = SelectField("Nilai", choices=[("5", "5 – Sangat baik"), ("4", "4 – Baik"), ("3", "3 – Cukup"),
-                                          ("2", "2 – Kurang"), ("1", "1 – Buruk")], validate_choice=False)
-    comment = TextAreaField("Komentar (opsional)")
-
-
-FORMS = {"receive": ReceiveForm, "pay": PayForm, "rate": RateForm}
-
-
-def action_form(action: str, order, **kwargs) -> ServiceForm:
-    """The form of one order action; a reason form for those without fields of their own."""
-    if action == "counter":
-        return CounterForm.for_order(order, **kwargs)
-    return FORMS.get(action, ReasonForm)(**kwargs)
-
-
-def order_action_forms(order, actions, posted: tuple[str, ServiceForm] | None = None) -> dict[str, ServiceForm]:
-    """A blank form per action open now; the one just posted keeps its input and messages."""
-    forms = {action: action_form(action, order, formdata=None) for action in actions}
-    if posted is not None:
-        forms[posted[0]] = posted[1]
-    return forms

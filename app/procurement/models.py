@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -12,12 +14,15 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.timeutil import utcnow
 from app.extensions import db
+
+from .taxes import FINAL_PP55, TaxRule
 
 
 class Skpd(db.Model):
@@ -113,6 +118,87 @@ class Order(db.Model):
                          cascade="all, delete-orphan")
     events = relationship("OrderEvent", back_populates="order", order_by="OrderEvent.id",
                           cascade="all, delete-orphan")
+    terms = relationship("OrderTerms", back_populates="order", uselist=False, cascade="all, delete-orphan")
+
+
+class DecimalText(TypeDecorator):
+    """An exact ``Decimal`` kept as its text (``"0.11"``): the same on SQLite, whose NUMERIC is a float."""
+
+    impl = String(20)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else format(Decimal(value), "f")
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(value)
+
+
+class OrderTerms(db.Model):
+    """What an order kept at its creation (PRODUCT.md §9 "Frozen terms").
+
+    The tax rule (PPN rate, PKP status, the income tax that applies with its
+    rate, the withholding threshold), the supplier's identifiers and bank
+    account, the letterhead and the largest lead time of its lines. The
+    order's money, documents and deadlines follow these, whatever the
+    configuration, the supplier's profile or the listings say later.
+    """
+
+    __tablename__ = "order_terms"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    ppn_rate: Mapped[Decimal] = mapped_column(DecimalText)
+    is_pkp: Mapped[bool] = mapped_column(Boolean)
+    pph_kind: Mapped[str] = mapped_column(String(12))
+    pph_rate: Mapped[Decimal] = mapped_column(DecimalText)
+    withholding_threshold: Mapped[int] = mapped_column(BigInteger)
+    business_name: Mapped[str] = mapped_column(String(200))
+    legal_form: Mapped[str] = mapped_column(String(20))
+    nib: Mapped[str] = mapped_column(String(13))
+    npwp: Mapped[str] = mapped_column(String(16))
+    owner_name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    kelurahan: Mapped[str] = mapped_column(String(100))
+    kecamatan: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(20))
+    bank_name: Mapped[str] = mapped_column(String(100))
+    bank_account: Mapped[str] = mapped_column(String(30))
+    bank_account_holder: Mapped[str] = mapped_column(String(200))
+    region_name: Mapped[str] = mapped_column(String(200))
+    region_city: Mapped[str] = mapped_column(String(100))
+    region_address: Mapped[str] = mapped_column(String(500))
+    skpd_name: Mapped[str] = mapped_column(String(200))
+    lead_time_days: Mapped[int] = mapped_column(Integer)
+
+    order = relationship(Order, back_populates="terms")
+
+    SUPPLIER_FACTS = ("business_name", "legal_form", "nib", "npwp", "owner_name", "address", "kelurahan",
+                      "kecamatan", "phone", "bank_name", "bank_account", "bank_account_holder")
+
+    @classmethod
+    def kept(cls, rule: TaxRule, supplier, skpd, lead_time_days: int, config) -> "OrderTerms":
+        """The terms of an order made now: ``rule``, the supplier's facts, the letterhead of ``skpd``."""
+        return cls(ppn_rate=rule.ppn_rate, is_pkp=rule.is_pkp, pph_kind=rule.pph_kind, pph_rate=rule.pph_rate,
+                   withholding_threshold=rule.threshold, region_name=config["REGION_NAME"],
+                   region_city=config["REGION_CITY"], region_address=config["REGION_ADDRESS"],
+                   skpd_name=skpd.name, lead_time_days=lead_time_days,
+                   **{name: getattr(supplier, name) for name in cls.SUPPLIER_FACTS})
+
+    @property
+    def rule(self) -> TaxRule:
+        """The tax rule the order keeps."""
+        return TaxRule(ppn_rate=self.ppn_rate, is_pkp=self.is_pkp, pph_kind=self.pph_kind,
+                       pph_rate=self.pph_rate, threshold=self.withholding_threshold)
+
+    @property
+    def has_pp55(self) -> bool:
+        """Whether the supplier held a PP 55/2022 certificate (its 0.5 % final tax applies)."""
+        return self.pph_kind == FINAL_PP55
+
+    @property
+    def bank(self) -> str:
+        """The account the order is paid to, as printed: ``Bank Jatim 0011223344 a.n. Siti Rahayu``."""
+        return f"{self.bank_name} {self.bank_account} a.n. {self.bank_account_holder}"
 
 
 class OrderLine(db.Model):

@@ -1,47 +1,41 @@
-"""Order operations: creation with reservations, the transitions of §4, expiry, reading.
+"""Order operations: creation with reservations and frozen terms, the actions of the registry, expiry, reading.
 
 Pages and the API call these functions; each raises a ``ServiceError`` before
-the caller commits, so a refused request changes nothing.
+the caller commits, so a refused request changes nothing. What each action
+does is declared in ``actions.py``; :func:`perform` carries it out.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import json
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, true, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
 from app.auth import roles
 from app.auth.models import User
-from app.common.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from app.common.errors import BadRequest, Forbidden, Invalid, NotFound
 from app.common.money import rupiah
 from app.common.pagination import Page
-from app.common.timeutil import today_wib, to_wib, utcnow, wib_to_utc
+from app.common.timeutil import today_wib, to_wib, utcnow
 from app.common.upsert import insert_for, upsert
 from app.common.validation import load
-from app.common.workdays import add_working_days
 from app.etalase import capacity
 from app.etalase.models import Listing
 from app.extensions import db
 from app.notifications.services import notify
 from app.suppliers.models import Supplier
 
-from . import budget, taxes
-from .models import BudgetLine, IdempotencyKey, Order, OrderCounter, OrderEvent, OrderLine
-from .schemas import (
-    CounterInputSchema,
-    OrderInputSchema,
-    OrderQuerySchema,
-    PayInputSchema,
-    RateInputSchema,
-    ReasonInputSchema,
-    ReceiveInputSchema,
-)
-from .state import SYSTEM, OrderState
+from . import budget, signals, taxes
+from .actions import CREATOR, FORWARD, MANUAL, REGISTRY, SYSTEM, OrderAction, facts
+from .models import BudgetLine, IdempotencyKey, Order, OrderCounter, OrderEvent, OrderLine, OrderTerms
+from .schemas import OrderInputSchema, OrderQuerySchema
+from .state import OrderState
 
 
 # ---------------------------------------------------------------- reading
@@ -86,7 +80,7 @@ def list_orders(actor: User, params: dict) -> Page:
     per_page = values["per_page"]
     items = db.session.scalars(
         query.options(selectinload(Order.lines), selectinload(Order.events), selectinload(Order.skpd),
-                      selectinload(Order.supplier))
+                      selectinload(Order.supplier), selectinload(Order.terms))
         .order_by(Order.created_at.desc(), Order.id.desc())
         .limit(per_page).offset((values["page"] - 1) * per_page)
     ).all()
@@ -94,20 +88,16 @@ def list_orders(actor: User, params: dict) -> Page:
 
 
 def worklist(actor: User) -> list[Order]:
-    """What waits for the actor now, oldest first."""
-    waiting = {
-        roles.PPK: ("menunggu_ppk", "negosiasi", "dikirim", "diterima"),
-        roles.PP: ("menunggu_ppk", "menunggu_penyedia", "negosiasi"),
-        roles.SUPPLIER: ("menunggu_penyedia", "diproses"),
-        roles.BENDAHARA: ("diterima",),
-    }.get(actor.role, ())
-    if not waiting:
+    """The orders a step of which waits for the actor (a forward action open to their role), oldest first."""
+    steps = [action for action in FORWARD if actor.role in action.roles]
+    if not steps:
         return []
-    query = _scope(select(Order).where(Order.status.in_(waiting)), actor)
-    if actor.role == roles.PPK:
-        query = query.where(~((Order.status == "diterima") & Order.rating_score.is_not(None)))
+    waiting = or_(*(and_(Order.status.in_(action.sources), action.guard.clause(actor) if action.guard else true())
+                    for action in steps))
+    query = _scope(select(Order).where(waiting), actor)
     return list(db.session.scalars(
-        query.options(selectinload(Order.supplier), selectinload(Order.skpd))
+        query.options(selectinload(Order.supplier), selectinload(Order.skpd), selectinload(Order.lines),
+                      selectinload(Order.terms))
         .order_by(Order.respond_by.asc().nulls_last(), Order.bast_date.asc().nulls_last(),
                   Order.created_at.asc())))
 
@@ -165,10 +155,12 @@ def create_order(actor: User, data: dict) -> Order:
         raise Invalid({"budget_line_id": [f"Mata anggaran tahun {line.year} tidak berlaku tahun ini."]})
     listings, supplier, kind = _check_lines(values["lines"])
     order_lines = [_priced_line(listings[item["listing_id"]], item) for item in values["lines"]]
-    amounts = taxes.compute(sum(l.line_total for l in order_lines), kind, supplier.is_pkp, supplier.has_pp55)
-    if actor.role == roles.PP and amounts.total > current_app.config["PP_LIMIT"]:
+    config = current_app.config
+    rule = taxes.TaxRule.in_force(kind, supplier.is_pkp, supplier.has_pp55, config)
+    amounts = taxes.compute(sum(l.line_total for l in order_lines), rule)
+    if actor.role == roles.PP and amounts.total > config["PP_LIMIT"]:
         raise Forbidden(
-            f"Total {rupiah(amounts.total)} melebihi batas PP {rupiah(current_app.config['PP_LIMIT'])}; "
+            f"Total {rupiah(amounts.total)} melebihi batas PP {rupiah(config['PP_LIMIT'])}; "
             "pesanan ini harus dibuat oleh PPK."
         )
     for item, order_line in sorted(zip(values["lines"], order_lines), key=lambda p: p[1].listing_id):
@@ -183,17 +175,19 @@ def create_order(actor: User, data: dict) -> Order:
         number=_next_number(actor.skpd, to_wib(now).year), year=to_wib(now).year, skpd_id=actor.skpd_id,
         supplier=supplier, budget_line_id=line.id, created_by_id=actor.id, kind=kind,
         status="menunggu_ppk", delivery_address=values["delivery_address"], notes=values["notes"],
-        reserved_amount=amounts.total, created_at=now, lines=order_lines, events=[], **_amount_columns(amounts),
+        reserved_amount=amounts.total, created_at=now, lines=order_lines, events=[], **asdict(amounts),
+        terms=OrderTerms.kept(rule, supplier, actor.skpd, max(l.lead_time_days for l in listings.values()), config),
     )
     db.session.add(order)
     _event(order, actor, "create", None)
     if actor.role == roles.PPK:
-        _move(order, actor, "approve", None)
+        _carry_out(REGISTRY["approve"], order, actor, {})
     else:
-        _notify_role(order, roles.PPK, f"Pesanan {order.number} menunggu persetujuan Anda.")
+        notify(_audience(order, roles.PPK), f"Pesanan {order.number} menunggu persetujuan Anda.", order)
     db.session.flush()
     record(actor, "order.create", "order", order.id, {"number": order.number, "total": order.total,
                                                       "status": order.status})
+    signals.order_created.send(order, actor=actor)
     return order
 
 
@@ -246,12 +240,6 @@ def _priced_line(listing: Listing, item: dict) -> OrderLine:
     )
 
 
-def _amount_columns(amounts: taxes.Amounts) -> dict:
-    return {"subtotal": amounts.subtotal, "ppn": amounts.ppn, "total": amounts.total,
-            "withholding_ppn": amounts.withholding_ppn, "withholding_pph": amounts.withholding_pph,
-            "pph_kind": amounts.pph_kind, "net_to_supplier": amounts.net_to_supplier}
-
-
 @functools.cache
 def _counter_upsert(dialect: str):
     counters = OrderCounter.__table__
@@ -270,175 +258,69 @@ def _next_number(skpd, year: int) -> str:
     return f"SP-{year}-{skpd.code}-{last:06d}"
 
 
-# ---------------------------------------------------------------- transitions
+# ---------------------------------------------------------------- actions
 
 def perform(actor: User, order_id: int, action: str, data: dict | None = None) -> Order:
-    """Carry out ``action`` on an order for the actor, after the state table allows it."""
-    handler = ACTIONS.get(action)
-    if handler is None:
+    """Take one manual action of the registry (``actions.py``) on an order for the actor.
+
+    The role, the status and the action's guard are checked before anything
+    changes; ``signals.order_action_done`` is sent once the change is flushed.
+    """
+    declared = MANUAL.get(action)
+    if declared is None:
         raise NotFound("Tindakan tidak dikenal.")
     order = get_order(actor, order_id, for_update=True)
-    OrderState.check(order, action, actor.role)
-    handler(actor, order, data or {})
+    _check(declared, order, actor)
+    values = _carry_out(declared, order, actor, data or {})
     db.session.flush()
     record(actor, f"order.{action}", "order", order.id, {"status": order.status, "number": order.number})
+    signals.order_action_done.send(action, order=order, actor=actor, values=values)
     return order
 
 
-def _approve(actor, order, _data):
-    _move(order, actor, "approve", None)
+def _check(action: OrderAction, order: Order, actor: User | None) -> None:
+    """Refuse (and change nothing) unless the role, the status and the guard allow the action."""
+    role = actor.role if actor is not None else SYSTEM
+    OrderState.check_against(order, action.name, action.transition, role)
+    if action.guard is not None:
+        action.guard.check(order, actor)
 
 
-def _reason(data) -> str:
-    return load(ReasonInputSchema(), data)["reason"]
-
-
-def _refuse(action: str, message: str):
-    def handler(actor, order, data):
-        if action == "cancel" and actor.role == roles.PP and order.created_by_id != actor.id:
-            raise Forbidden("PP hanya dapat membatalkan pesanan yang dibuatnya sendiri.")
-        reason = _reason(data)
-        _move(order, actor, action, reason)
+def _carry_out(action: OrderAction, order: Order, actor: User | None, data: dict) -> dict:
+    """Read the action's input, do what it does, move the status, record the step and tell who it tells."""
+    values = load(action.schema(), data) if action.schema is not None else {}
+    if action.reason is not None:
+        values["reason"] = action.reason
+    if action.handler is not None:
+        action.handler(actor, order, values)
+    if action.target is not None:
+        OrderState.status_up(order, action.name, actor.role if actor is not None else SYSTEM)
+    if action.releases:
         release(order)
-        _notify_parties(order, message.format(number=order.number, reason=reason))
-    return handler
-
-
-def _accept(actor, order, _data):
-    _move(order, actor, "accept", None)
-    order.accepted_at = utcnow()
-    _notify_buyers(order, f"Pesanan {order.number} diterima penyedia dan sedang diproses.")
-
-
-def _counter(actor, order, data):
-    values = load(CounterInputSchema(), data)
-    by_listing = {line.listing_id: line for line in order.lines}
-    errors = {}
-    lowered = False
-    for index, offer in enumerate(values["lines"]):
-        line = by_listing.get(offer["listing_id"])
-        if line is None:
-            errors[f"lines.{index}"] = ["Produk ini tidak ada dalam pesanan."]
-        elif offer["unit_price"] > line.unit_price:
-            errors[f"lines.{index}"] = [f"Harga tawaran tidak boleh melebihi {rupiah(line.unit_price)}."]
-        else:
-            lowered = lowered or offer["unit_price"] < line.unit_price
-    if errors:
-        raise Invalid(errors)
-    if not lowered:
-        raise Invalid({"lines": ["Tawaran harus menurunkan paling sedikit satu harga satuan."]})
-    for offer in values["lines"]:
-        by_listing[offer["listing_id"]].counter_price = offer["unit_price"]
-    _move(order, actor, "counter", None)
-    _notify_role(order, roles.PPK, f"Penyedia mengajukan harga baru untuk {order.number}.")
-
-
-def _accept_counter(actor, order, _data):
-    for line in order.lines:
-        if line.counter_price is not None:
-            line.unit_price = line.counter_price
-            line.line_total = line.unit_price * line.quantity * (line.days if _per_day(line) else 1)
-            line.counter_price = None
-    supplier = order.supplier
-    amounts = taxes.compute(sum(l.line_total for l in order.lines), order.kind, supplier.is_pkp, supplier.has_pp55)
-    budget.release(order.budget_line_id, order.reserved_amount - amounts.total)
-    order.reserved_amount = amounts.total
-    for key, value in _amount_columns(amounts).items():
-        setattr(order, key, value)
-    _move(order, actor, "accept-counter", None)
-    order.accepted_at = utcnow()
-    _notify_parties(order, f"Harga baru {order.number} disetujui; total {rupiah(order.total)}.")
-
-
-def _per_day(line: OrderLine) -> bool:
-    return line.listing.pricing == "per_day"
-
-
-def _ship(actor, order, _data):
-    _move(order, actor, "ship", None)
-    _notify_buyers(order, f"Pesanan {order.number} telah dikirim / dikerjakan. Periksa dan tanda tangani BAST.")
-
-
-def _receive(actor, order, data):
-    values = load(ReceiveInputSchema(), data)
-    if values["date"] > today_wib():
-        raise Invalid({"date": ["Tanggal BAST tidak boleh di masa depan."]})
-    if values["date"] < to_wib(order.created_at).date():
-        raise Invalid({"date": ["Tanggal BAST tidak boleh sebelum tanggal pesanan."]})
-    order.bast_number = values["bast_number"]
-    order.bast_date = values["date"]
-    order.due_date = values["date"] + timedelta(days=current_app.config["PAYMENT_TERM_DAYS"])
-    _move(order, actor, "receive", None)
-    _notify_role(order, roles.BENDAHARA, f"BAST {order.number} ditandatangani; tagihan jatuh tempo "
-                                         f"{order.due_date.isoformat()}.")
-    _notify_supplier(order, f"BAST {order.number} ditandatangani. Tagihan diterbitkan.")
-
-
-def _pay(actor, order, data):
-    values = load(PayInputSchema(), data)
-    if values["date"] > today_wib():
-        raise Invalid({"date": ["Tanggal SP2D tidak boleh di masa depan."]})
-    if values["date"] < order.bast_date:
-        raise Invalid({"date": ["Tanggal SP2D tidak boleh sebelum tanggal BAST."]})
-    order.sp2d_number = values["sp2d_number"]
-    order.payment_date = values["date"]
-    budget.realize(order.budget_line_id, order.total)
-    _move(order, actor, "pay", None)
-    _notify_supplier(order, f"Pesanan {order.number} dibayar (SP2D {order.sp2d_number}); "
-                            f"diterima bersih {rupiah(order.net_to_supplier)}.")
-
-
-ACTIONS = {
-    "approve": _approve,
-    "reject": _refuse("reject", "Pesanan {number} ditolak PPK: {reason}"),
-    "cancel": _refuse("cancel", "Pesanan {number} dibatalkan: {reason}"),
-    "accept": _accept,
-    "decline": _refuse("decline", "Pesanan {number} ditolak penyedia: {reason}"),
-    "counter": _counter,
-    "accept-counter": _accept_counter,
-    "reject-counter": _refuse("reject-counter", "Tawaran harga {number} ditolak PPK: {reason}"),
-    "ship": _ship,
-    "receive": _receive,
-    "pay": _pay,
-}
-
-
-def rate(actor: User, order_id: int, data: dict) -> Order:
-    """The PPK rates the supplier 1–5 once, after receipt."""
-    if actor.role != roles.PPK:
-        raise Forbidden("Hanya PPK yang dapat memberi penilaian.")
-    order = get_order(actor, order_id, for_update=True)
-    values = load(RateInputSchema(), data)
-    if order.status not in ("diterima", "dibayar"):
-        raise Conflict("Penilaian hanya dapat diberikan setelah barang/jasa diterima.")
-    if order.rating_score is not None:
-        raise Conflict("Pesanan ini sudah dinilai.")
-    order.rating_score, order.rating_comment = values["score"], values["comment"] or None
-    db.session.flush()
-    average, count = db.session.execute(
-        select(func.avg(Order.rating_score), func.count(Order.rating_score))
-        .where(Order.supplier_id == order.supplier_id, Order.rating_score.is_not(None))).one()
-    supplier = order.supplier
-    supplier.rating, supplier.rating_count = round(average, 2), count
-    record(actor, "order.rate", "order", order.id, {"score": values["score"]})
-    return order
+    _event(order, actor, action.name, values.get("reason"))
+    words = facts(order, values)
+    for notice in action.notices:
+        notify([user for audience in notice.to for user in _audience(order, audience)],
+               notice.text.format(**words), order)
+    return values
 
 
 def expire_overdue(now: datetime | None = None) -> list[str]:
     """Cancel (``batal_otomatis``) orders whose supplier did not answer by ``respond_by``."""
     now = now or utcnow()
+    expire = REGISTRY["expire"]
     expired = []
     ids = db.session.scalars(select(Order.id).where(
-        Order.status == "menunggu_penyedia", Order.respond_by < now).order_by(Order.id)).all()
+        Order.status.in_(expire.sources), Order.respond_by < now).order_by(Order.id)).all()
     for order_id in ids:
         order = db.session.scalar(select(Order).where(Order.id == order_id).with_for_update()
                                   .execution_options(populate_existing=True))
-        if order.status != "menunggu_penyedia":
+        if order.status not in expire.sources:
             continue
-        _move(order, None, "expire", "Penyedia tidak menjawab dalam batas waktu.")
-        release(order)
-        _notify_parties(order, f"Pesanan {order.number} batal otomatis: penyedia tidak menjawab tepat waktu.")
+        values = _carry_out(expire, order, None, {})
+        db.session.flush()
         record(None, "order.expire", "order", order.id, {"number": order.number})
+        signals.order_action_done.send("expire", order=order, actor=None, values=values)
         expired.append(order.number)
     return expired
 
@@ -452,17 +334,6 @@ def release(order: Order) -> None:
             capacity.release_days(line.listing_id, line.quantity, line.start_date, line.end_date)
     budget.release(order.budget_line_id, order.reserved_amount)
     order.reserved_amount = 0
-
-
-def _move(order: Order, actor: User | None, action: str, reason: str | None) -> None:
-    role = actor.role if actor is not None else SYSTEM
-    OrderState.status_up(order, action, role)
-    if order.status == "menunggu_penyedia":
-        days = current_app.config["RESPOND_WORKING_DAYS"]
-        order.respond_by = wib_to_utc(add_working_days(to_wib(utcnow()), days))
-        _notify_supplier(order, f"Pesanan baru {order.number} menunggu jawaban Anda sebelum "
-                                f"{to_wib(order.respond_by):%d-%m-%Y %H:%M} WIB.")
-    _event(order, actor, action, reason)
 
 
 def _event(order: Order, actor: User | None, action: str, reason: str | None) -> None:
@@ -480,24 +351,10 @@ _ACTIVE_USERS = {
 }
 
 
-def _users(role: str, **scope) -> list[User]:
-    ((column, value),) = scope.items()
+def _audience(order: Order, audience: str) -> list[User]:
+    """The users a notice's audience names: the order's maker, its supplier's users, or a role of its SKPD."""
+    if audience == CREATOR:
+        return [order.created_by]
+    column, value = ("supplier_id", order.supplier_id) if audience == roles.SUPPLIER else ("skpd_id", order.skpd_id)
     with db.session.no_autoflush:  # the order's pending rows go out in one flush, later
-        return list(db.session.scalars(_ACTIVE_USERS[column], {"role": role, "scope": value}))
-
-
-def _notify_role(order: Order, role: str, message: str) -> None:
-    notify(_users(role=role, skpd_id=order.skpd_id), message, order)
-
-
-def _notify_supplier(order: Order, message: str) -> None:
-    notify(_users(role=roles.SUPPLIER, supplier_id=order.supplier_id), message, order)
-
-
-def _notify_buyers(order: Order, message: str) -> None:
-    notify(_users(role=roles.PPK, skpd_id=order.skpd_id) + [order.created_by], message, order)
-
-
-def _notify_parties(order: Order, message: str) -> None:
-    notify(_users(role=roles.PPK, skpd_id=order.skpd_id) + [order.created_by]
-           + _users(role=roles.SUPPLIER, supplier_id=order.supplier_id), message, order)
+        return list(db.session.scalars(_ACTIVE_USERS[column], {"role": audience, "scope": value}))

@@ -3,6 +3,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from app.common.timeutil import isoformat
 
+from .actions import next_step
+
 # an id the database's integer column can hold; a larger one is refused (422), not sent to the driver
 _id = validate.Range(min=1, max=2**31 - 1, error="Nomor tidak sah.")
 
@@ -56,46 +58,6 @@ class OrderInputSchema(Schema):
                         validate=validate.Length(min=1, max=50, error="Isi 1–50 baris pesanan."))
 
 
-class ReasonInputSchema(Schema):
-    """A reason for a refusal or cancellation."""
-
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
-
-
-class CounterLineSchema(Schema):
-    """A lower unit price offered for one line."""
-
-    listing_id = fields.Integer(required=True, strict=True)
-    unit_price = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-
-
-class CounterInputSchema(Schema):
-    """A supplier's counter-offer."""
-
-    lines = fields.List(fields.Nested(CounterLineSchema), required=True, validate=validate.Length(min=1, max=50))
-
-
-class ReceiveInputSchema(Schema):
-    """The BAST: number and date."""
-
-    bast_number = fields.String(required=True, validate=validate.Length(min=3, max=80))
-    date = fields.Date(required=True)
-
-
-class PayInputSchema(Schema):
-    """The payment: SP2D number and date."""
-
-    sp2d_number = fields.String(required=True, validate=validate.Length(min=3, max=80))
-    date = fields.Date(required=True)
-
-
-class RateInputSchema(Schema):
-    """A rating of the supplier."""
-
-    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
-    comment = fields.String(load_default="", validate=validate.Length(max=1000))
-
-
 class OrderQuerySchema(Schema):
     """Filters of ``GET /orders``; unknown parameters are ignored."""
 
@@ -137,6 +99,38 @@ class OrderLineSchema(Schema):
     line_total = fields.Integer()
 
 
+class OrderTermsSchema(Schema):
+    """What the order kept at its creation (PRODUCT.md §9 "Frozen terms")."""
+
+    ppn_rate = fields.Function(lambda t: format(t.ppn_rate, "f"), metadata={
+        "type": "string", "pattern": r"^\d+(\.\d+)?$", "example": "0.11",
+        "description": "Tarif PPN saat pesanan dibuat, desimal sebagai teks (tepat, tanpa pembulatan float)."})
+    is_pkp = fields.Boolean()
+    has_pp55 = fields.Boolean()
+    pph_kind = fields.String(metadata={
+        "enum": ["pph22", "pph23", "final_pp55"],
+        "description": "Aturan PPh pesanan: final_pp55 bila penyedia bersertifikat PP 55/2022, selain itu pph22 "
+                       "untuk barang (dipotong hanya di atas ambang) dan pph23 untuk sewa dan jasa. "
+                       "withholding.pph_kind menyebut PPh yang benar-benar dipotong."})
+    bank_name = fields.String()
+    bank_account = fields.String()
+    bank_account_holder = fields.String()
+
+
+def _next(order) -> dict | None:
+    step = next_step(order)
+    return step.as_json() if step is not None else None
+
+
+_NEXT = {
+    "type": "object", "nullable": True, "required": ["action", "role", "due"],
+    "description": "Langkah berikutnya: tindakan, peran yang harus mengambilnya, dan batas waktunya (tanggal, "
+                   "atau waktu dengan zona untuk jawaban penyedia); null bila tidak ada lagi yang ditunggu.",
+    "properties": {"action": {"type": "string"}, "role": {"type": "string"},
+                   "due": {"type": "string", "nullable": True}},
+}
+
+
 class OrderSchema(Schema):
     """An order as API.md describes it."""
 
@@ -166,4 +160,7 @@ class OrderSchema(Schema):
     due_date = fields.Date(allow_none=True)
     rating = fields.Function(lambda o: {"score": o.rating_score, "comment": o.rating_comment} if o.rating_score else None)
     history = fields.Function(lambda o: [
-        {"status": e.status, "at": isoformat(e.at), "by": e.by_name, "reason": e.reason} for e in o.events])
+        {"action": e.action, "status": e.status, "at": isoformat(e.at), "by": e.by_name, "reason": e.reason}
+        for e in o.events])
+    terms = fields.Nested(OrderTermsSchema)
+    next = fields.Function(_next, metadata=_NEXT)

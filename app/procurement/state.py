@@ -1,9 +1,11 @@
-"""The order's state table (PRODUCT.md §4): who may do what, from which status."""
-from app.auth.roles import PP, PPK, SUPPLIER, BENDAHARA
-from app.common.state import StateMachine, Transition
+"""The order's statuses and its state table (PRODUCT.md §4), whose transitions are the registry's (``actions.py``)."""
+from app.common.state import StateMachine
 
-SYSTEM = "sistem"
-OPEN_STATUSES = ("menunggu_ppk", "menunggu_penyedia", "negosiasi")
+from .actions import REGISTRY, SYSTEM
+
+__all__ = ["SYSTEM", "OPEN_STATUSES", "ACCEPTED_STATUSES", "RELEASED_STATUSES", "OrderState"]
+
+OPEN_STATUSES = REGISTRY["cancel"].sources  # before the supplier accepts
 ACCEPTED_STATUSES = ("diproses", "dikirim", "diterima", "dibayar")
 RELEASED_STATUSES = ("ditolak", "dibatalkan", "batal_otomatis")
 
@@ -24,17 +26,4 @@ class OrderState(StateMachine):
         "dibatalkan": "Dibatalkan",
         "batal_otomatis": "Batal otomatis (tidak dijawab)",
     }
-    transitions = {
-        "approve": Transition(("menunggu_ppk",), "menunggu_penyedia", (PPK,)),
-        "reject": Transition(("menunggu_ppk",), "ditolak", (PPK,)),
-        "cancel": Transition(OPEN_STATUSES, "dibatalkan", (PP, PPK)),
-        "accept": Transition(("menunggu_penyedia",), "diproses", (SUPPLIER,)),
-        "decline": Transition(("menunggu_penyedia",), "ditolak", (SUPPLIER,)),
-        "counter": Transition(("menunggu_penyedia",), "negosiasi", (SUPPLIER,)),
-        "accept-counter": Transition(("negosiasi",), "diproses", (PPK,)),
-        "reject-counter": Transition(("negosiasi",), "ditolak", (PPK,)),
-        "ship": Transition(("diproses",), "dikirim", (SUPPLIER,)),
-        "receive": Transition(("dikirim",), "diterima", (PPK,)),
-        "pay": Transition(("diterima",), "dibayar", (BENDAHARA,)),
-        "expire": Transition(("menunggu_penyedia",), "batal_otomatis", (SYSTEM,)),
-    }
+    transitions = {action.name: action.transition for action in REGISTRY.values() if action.target is not None}

@@ -10,37 +10,23 @@ from flask_login import current_user, login_required
 from app.auth import roles
 from app.auth.access import role_required
 from app.common.errors import Invalid
-from app.common.forms import Action
 from app.common.timeutil import today_wib, utcnow
 from app.etalase import services as catalog
 from app.etalase import views as catalog_pages
 from app.extensions import db
 from app.notifications import services as notifications
 
-from . import budget, cart, orders
-from .forms import CartLineForm, CheckoutForm, action_form, order_action_forms
+from . import actions, budget, cart, orders
+from .forms import CartLineForm, CheckoutForm
 from .state import OrderState
+from .taxes import PPH_LABELS, percent
 
 bp = Blueprint("procurement", __name__)
 bp.add_app_template_global(OrderState.labels, "ORDER_STATUS")
+bp.add_app_template_global(roles.LABELS, "ROLE_LABELS")
+bp.add_app_template_global(actions.next_step)
+bp.add_app_template_filter(percent, "persen")
 buyers_only = role_required(*roles.BUYERS)
-
-ORDER_ACTIONS = {
-    "approve": Action("Setujui pesanan", "Pesanan disetujui dan diteruskan ke penyedia."),
-    "reject": Action("Tolak pesanan", "Pesanan ditolak.", reason=True, danger=True),
-    "cancel": Action("Batalkan pesanan", "Pesanan dibatalkan.", reason=True, danger=True),
-    "accept": Action("Terima pesanan", "Pesanan diterima; silakan diproses."),
-    "decline": Action("Tolak pesanan", "Pesanan ditolak.", reason=True, danger=True),
-    "counter": Action("Ajukan harga baru", "Tawaran harga dikirim ke PPK."),
-    "accept-counter": Action("Setujui harga baru", "Harga baru disetujui; pesanan diproses penyedia."),
-    "reject-counter": Action("Tolak harga baru", "Tawaran harga ditolak.", reason=True, danger=True),
-    "ship": Action("Tandai dikirim / mulai dikerjakan", "Pesanan ditandai dikirim / dikerjakan."),
-    "receive": Action("Tanda tangani BAST", "BAST ditandatangani; tagihan diterbitkan."),
-    "pay": Action("Catat pembayaran", "Pembayaran dicatat."),
-    "rate": Action("Kirim penilaian", "Terima kasih, penilaian tersimpan."),
-}
-PPH_LABELS = {"pph22": "PPh 22", "pph23": "PPh 23", "final_pp55": "PPh final PP 55/2022"}
-
 
 # ---------------------------------------------------------------- template helpers
 
@@ -59,6 +45,12 @@ def order_box(listing) -> dict:
         except Invalid as exc:
             box["errors"] = exc.details
     return box
+
+
+@bp.app_template_global()
+def waiting_for(order):
+    """The step of an order that waits for the logged-in user (the action a worklist row names)."""
+    return actions.waiting_for(order, current_user)
 
 
 @bp.app_template_global()
@@ -193,34 +185,27 @@ def order_detail(order_id):
 @bp.route("/pesanan/<int:order_id>/<action>", methods=["POST"])
 @login_required
 def order_action(order_id, action):
-    """Carry out one action of the state table (or rate the supplier) on an order."""
-    if action not in ORDER_ACTIONS:
+    """Take one manual action of the registry on an order, through its form."""
+    declared = actions.MANUAL.get(action)
+    if declared is None:
         abort(404)
-    order = orders.get_order(current_user, order_id)
-    form = action_form(action, order)
-    if action == "rate":
-        done = form.submit_to(lambda: orders.rate(current_user, order_id, form.service_data()))
-    else:
-        done = form.submit_to(lambda: orders.perform(current_user, order_id, action, form.service_data()))
-    if done:
-        flash(ORDER_ACTIONS[action].done, "success")
+    form = declared.form_for(orders.get_order(current_user, order_id))
+    if form.submit_to(lambda: orders.perform(current_user, order_id, action, form.service_data())):
+        flash(declared.done, "success")
         return redirect(url_for("procurement.order_detail", order_id=order_id))
     return _order_page(orders.get_order(current_user, order_id), form.status, posted=(action, form))
 
 
-def _actions(order) -> list[str]:
-    """The actions the state table opens to the user, and rating for the PPK after receipt."""
-    actions = OrderState.allowed_actions(order, current_user.role)
-    if current_user.role == roles.PPK and order.status in ("diterima", "dibayar") and order.rating_score is None:
-        actions.append("rate")
-    return actions
-
-
 def _order_page(order, status: int = 200, posted=None):
-    actions = _actions(order)
+    """The order page: its facts, the actions open to the user with their forms, its steps and the next one."""
+    open_now = actions.open_to(order, current_user)
+    forms = {action.name: action.form_for(order, formdata=None) for action in open_now}
+    if posted is not None:
+        forms[posted[0]] = posted[1]
     return render_template(
-        "procurement/order.html", order=order, actions=actions, action_info=ORDER_ACTIONS,
-        forms=order_action_forms(order, actions, posted), pph_labels=PPH_LABELS, now=utcnow(), today=today_wib(),
+        "procurement/order.html", order=order, actions=open_now, forms=forms, facts=actions.facts(order),
+        pph_labels=PPH_LABELS, past={action.name: action.past for action in actions.REGISTRY.values()},
+        now=utcnow(), today=today_wib(),
     ), status
 
 

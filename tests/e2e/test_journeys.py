@@ -252,7 +252,7 @@ def test_order_journey_through_every_role(browsing, people, tmp_path):
     ppk.reload()
     expect(order_status(ppk)).to_have_text("Dikirim / dikerjakan")
     bast_number = f"BAST/DISPAR/{TODAY.year}/0007"
-    ppk.fill("#bast_number", bast_number)
+    ppk.fill("#receive-bast_number", bast_number)
     browsing.shot(ppk, "ppk signs the bast")
     ppk.get_by_role("button", name="Tanda tangani BAST").click()
     expect(flash(ppk)).to_contain_text("BAST ditandatangani")
@@ -270,15 +270,16 @@ def test_order_journey_through_every_role(browsing, people, tmp_path):
     expect(payment).to_contain_text(PP55_TEXT)
     expect(payment).to_contain_text(NET_TEXT)
     sp2d_number = f"SP2D/{TODAY.year}/DISPAR/00123"
-    bendahara.fill("#sp2d_number", sp2d_number)
+    bendahara.fill("#pay-sp2d_number", sp2d_number)
     browsing.shot(bendahara, "bendahara records the payment")
     bendahara.get_by_role("button", name="Catat pembayaran").click()
     expect(flash(bendahara)).to_contain_text("Pembayaran dicatat")
     expect(order_status(bendahara)).to_have_text("Dibayar")
     expect(bendahara.locator("main")).to_contain_text(sp2d_number)
     expect(bendahara.locator("#pajak")).to_contain_text(NET_TEXT)
-    history = bendahara.locator("section", has_text="Riwayat").locator("tbody tr")
+    history = bendahara.locator("#langkah li.done")
     expect(history).to_have_count(6)  # created, approved, accepted, shipped, received, paid
+    expect(bendahara.locator("#langkah li.next")).to_contain_text("Berikutnya: Beri nilai")
     browsing.shot(bendahara, "order paid with its history")
     invoice = pdf_text(download(bendahara, "Invoice dan kuitansi (PDF)", ".pdf"))
     assert number in invoice and "1.243.750" in invoice and sp2d_number in invoice
