@@ -145,3 +145,37 @@ def test_accept_and_cancel_at_the_same_moment(app, make, buyers, api_auth):
     order = db.session.get(Order, oid)
     stock = db.session.get(Listing, listing.id).stock
     assert (order.status, stock) in {("diproses", 6), ("dibatalkan", 10)}
+
+
+def test_ratings_given_at_the_same_moment_are_each_counted_once(app, make, buyers, api_auth):
+    """Two PPKs rate two orders of one supplier at once, and one of them twice: every order is rated
+    once, and the supplier's mean counts both ratings (the supplier's row is locked while it is averaged)."""
+    from app.procurement import orders
+
+    from .order_steps import body_for, path_to
+
+    skpd = buyers["skpd"]
+    people = {role: make.user(role, skpd=skpd) for role in ("pp", "ppk", "bendahara")}
+    people["supplier"] = make.user("supplier", supplier=buyers["supplier"])
+    second_ppk = make.user("ppk", skpd=skpd)
+    listing = make.listing(buyers["supplier"], stock=10, price=50_000)
+    paid = []
+    for _ in range(2):
+        order = orders.create_order(people["pp"], {"budget_line_id": buyers["line"].id, "delivery_address": "Kantor",
+                                                   "lines": [{"listing_id": listing.id, "quantity": 1}]})
+        for action in path_to("dibayar"):
+            orders.perform(people[action.roles[0]], order.id, action.name,
+                           body_for(action, [(line.listing_id, line.unit_price) for line in order.lines]))
+        paid.append(order.id)
+    headers = [api_auth.headers(people["ppk"]), api_auth.headers(second_ppk)]
+
+    def rate(order_id, who, score):
+        return lambda c: c.post(f"/api/v1/orders/{order_id}/rate", json={"score": score}, headers=headers[who]).status_code
+
+    results = run_together(app, [rate(paid[0], 0, 5), rate(paid[0], 1, 4), rate(paid[1], 1, 2)])
+    assert sorted(results[:2]) == [200, 409] and results[2] == 200
+    db.session.expire_all()
+    first, second = db.session.get(Order, paid[0]), db.session.get(Order, paid[1])
+    assert [e.action for e in first.events].count("rate") == 1 and second.rating_score == 2
+    supplier = first.supplier
+    assert supplier.rating_count == 2 and supplier.rating == (first.rating_score + 2) / 2

@@ -32,6 +32,7 @@ from app.common.state import Transition
 from app.common.timeutil import tanggal, to_wib, today_wib, utcnow, wib_to_utc
 from app.common.workdays import add_working_days
 from app.extensions import db
+from app.suppliers.models import Supplier
 
 from . import budget, taxes
 from .forms import CounterForm, OrderActionForm, schema_form
@@ -262,13 +263,18 @@ def _pay(_actor, order: Order, values: dict) -> None:
 
 
 def _rate(_actor, order: Order, values: dict) -> None:
-    """The score is kept on the order and the supplier's mean rating follows."""
+    """The score is kept on the order and the supplier's mean rating follows.
+
+    The supplier's row is locked first, so ratings of its orders given at the
+    same moment are averaged one after the other and none is lost.
+    """
+    supplier = db.session.scalar(select(Supplier).where(Supplier.id == order.supplier_id).with_for_update()
+                                 .execution_options(populate_existing=True))
     order.rating_score, order.rating_comment = values["score"], values["comment"] or None
     db.session.flush()
     average, count = db.session.execute(
         select(func.avg(Order.rating_score), func.count(Order.rating_score))
-        .where(Order.supplier_id == order.supplier_id, Order.rating_score.is_not(None))).one()
-    supplier = order.supplier
+        .where(Order.supplier_id == supplier.id, Order.rating_score.is_not(None))).one()
     supplier.rating, supplier.rating_count = round(average, 2), count
 
 
