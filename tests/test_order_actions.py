@@ -297,3 +297,12 @@ def test_signals_are_sent_inside_the_transaction_and_a_refusing_receiver_changes
     db.session.expire_all()
     kept = db.session.get(Order, order.id)
     assert (kept.status, kept.sp2d_number, kept.events[-1].action) == ("diterima", None, "receive")
+
+
+def test_a_worklist_follows_the_flow_each_step_oldest_first(client, auth, shop):
+    rated_later = make_order(shop, "dibayar")
+    counter = make_order(shop, "negosiasi")
+    first, second = make_order(shop, "menunggu_ppk"), make_order(shop, "menunggu_ppk")
+    html = page(client, auth, shop["people"]["ppk"], "/pesanan/tindakan")
+    rows = re.findall(r'<td><a href="/pesanan/(\d+)">', html)
+    assert rows == [str(o.id) for o in (first, second, counter, rated_later)]

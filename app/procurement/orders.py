@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, func, or_, select, true, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, true, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
@@ -88,18 +88,23 @@ def list_orders(actor: User, params: dict) -> Page:
 
 
 def worklist(actor: User) -> list[Order]:
-    """The orders a step of which waits for the actor (a forward action open to their role), oldest first."""
+    """The orders a step of which waits for the actor (a forward action open to their role).
+
+    The steps come in the order of the flow (a PPK's approvals before its
+    ratings), each oldest first: the supplier's deadline, the BAST date, the
+    order's creation.
+    """
     steps = [action for action in FORWARD if actor.role in action.roles]
     if not steps:
         return []
-    waiting = or_(*(and_(Order.status.in_(action.sources), action.guard.clause(actor) if action.guard else true())
-                    for action in steps))
-    query = _scope(select(Order).where(waiting), actor)
+    waits = [and_(Order.status.in_(action.sources), action.guard.clause(actor) if action.guard else true())
+             for action in steps]
+    query = _scope(select(Order).where(or_(*waits)), actor)
     return list(db.session.scalars(
         query.options(selectinload(Order.supplier), selectinload(Order.skpd), selectinload(Order.lines),
                       selectinload(Order.terms))
-        .order_by(Order.respond_by.asc().nulls_last(), Order.bast_date.asc().nulls_last(),
-                  Order.created_at.asc())))
+        .order_by(case(*((wait, rank) for rank, wait in enumerate(waits))), Order.respond_by.asc().nulls_last(),
+                  Order.bast_date.asc().nulls_last(), Order.created_at.asc())))
 
 
 # ---------------------------------------------------------------- creation
