@@ -1,6 +1,6 @@
 """The OCDS 1.1 release package of a year, validated against the official 1.1.5 schemas kept in tests/data."""
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -9,7 +9,7 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from app.common.timeutil import to_wib
+from app.common.timeutil import now_wib, to_wib
 from app.extensions import db
 from app.procurement.models import Order
 
@@ -102,3 +102,12 @@ def test_the_validator_catches_a_broken_package(package_validator):
     messages = " ".join(e.message for e in package_validator.iter_errors(broken))
     assert "'bogus' is not one of" in messages and "'selesai' is not one of" in messages
     assert "is not a 'date-time'" in messages
+
+
+def test_a_rating_leaves_the_release_as_it_was(client, market, clock):
+    paid = market.order(market.dispar, market.keripik, 10, "dibayar")
+    before = releases(client, year=YEAR).get_json()
+    clock.move_to(now_wib() + timedelta(hours=1))  # rated an hour after the payment
+    rated = client.post(f"/api/v1/orders/{paid['id']}/rate", json={"score": 5}, headers=market.headers("ppk:DISPAR"))
+    assert rated.status_code == 200 and rated.get_json()["history"][-1]["action"] == "rate"
+    assert releases(client, year=YEAR).get_json() == before

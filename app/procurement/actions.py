@@ -29,7 +29,7 @@ from app.auth.roles import BENDAHARA, PP, PPK, SUPPLIER
 from app.common.errors import Conflict, Forbidden, Invalid, ServiceError
 from app.common.money import rupiah
 from app.common.state import Transition
-from app.common.timeutil import tanggal, to_wib, today_wib, utcnow, wib_to_utc
+from app.common.timeutil import isoformat, tanggal, to_wib, today_wib, utcnow, wib_to_utc
 from app.common.workdays import add_working_days
 from app.extensions import db
 from app.suppliers.models import Supplier
@@ -182,11 +182,7 @@ class NextStep:
 
     def as_json(self) -> dict:
         """``{"action", "role", "due"}`` of API.md; ``due`` a date, or a moment with its offset."""
-        due = self.due
-        if isinstance(due, datetime):
-            due = to_wib(due).isoformat(timespec="seconds")
-        elif due is not None:
-            due = due.isoformat()
+        due = isoformat(self.due) if isinstance(self.due, datetime) else self.due and self.due.isoformat()
         return {"action": self.action.name, "role": self.role, "due": due}
 
 

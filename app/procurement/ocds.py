@@ -27,13 +27,15 @@ from app.suppliers.models import Supplier
 from . import taxes
 from .models import Order, OrderEvent, OrderLine, Skpd
 from .reporting import Period, PublicQuerySchema
-from .state import ACCEPTED_STATUSES
+from .state import ACCEPTED_STATUSES, OrderState
 
 OCDS_VERSION = "1.1"
 CURRENCY = "IDR"
 CONTRACT_STATUS = {"diproses": "active", "dikirim": "active", "diterima": "active", "dibayar": "terminated"}
 PARTY_SCALE = {"mikro": "micro", "kecil": "sme", "menengah": "sme"}
 CATEGORY = {taxes.GOODS: "goods", taxes.SERVICES: "services"}
+# the steps that change what a release says (a rating, which keeps the status, does not)
+CHANGES = OrderEvent.action.in_(("create", *OrderState.transitions))
 
 
 def release_package(params: dict, uri_for: Callable[[int], str]) -> Iterator[str]:
@@ -48,7 +50,7 @@ def release_package(params: dict, uri_for: Callable[[int], str]) -> Iterator[str
     start, end = Period.year(year).utc_bounds()
     conditions = (Order.status.in_(ACCEPTED_STATUSES), Order.accepted_at >= start, Order.accepted_at < end)
     last_change = db.session.scalar(select(func.max(OrderEvent.at)).join(Order, Order.id == OrderEvent.order_id)
-                                    .where(*conditions))
+                                    .where(CHANGES, *conditions))
     if last_change is None:
         raise NotFound(f"Belum ada pesanan yang diterima penyedia pada tahun {year}.")
     config = current_app.config
@@ -78,7 +80,7 @@ def _pieces(head: dict, conditions, config, batch: int = 500) -> Iterator[str]:
 def _orders(conditions, batch: int = 2000):
     """``(order, lines)`` of the accepted orders, read in batches: the order's columns on each line row."""
     last_event = (select(OrderEvent.order_id, func.max(OrderEvent.at).label("last_change"))
-                  .where(OrderEvent.order_id.in_(select(Order.id).where(*conditions)))
+                  .where(CHANGES, OrderEvent.order_id.in_(select(Order.id).where(*conditions)))
                   .group_by(OrderEvent.order_id).subquery())
     query = (
         select(Order.id, Order.number, Order.status, Order.kind, Order.total, Order.accepted_at, Order.bast_number,
