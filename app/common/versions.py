@@ -439,11 +439,14 @@ class Cache:
         self.local.clear()
 
     def clear(self) -> None:
-        """Forget every value, here and in Redis."""
+        """Forget every value, here and in Redis (when it answers)."""
         self.forget_here()
         if self.shared is not None:
-            for key in self.shared.scan_iter("elokal:*"):
-                self.shared.delete(key)
+            try:
+                for key in self.shared.scan_iter("elokal:*"):
+                    self.shared.delete(key)
+            except redis.RedisError:
+                pass
 
 
 _caches: dict[str, Cache] = {}

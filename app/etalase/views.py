@@ -86,11 +86,12 @@ def detail(listing_id):
     which depends on the buyer, is rendered each time.
     """
     public = services.public_listing_state(listing_id)
+    viewer = actor()
     listing = None
 
     def render() -> list[str]:
         nonlocal listing
-        listing = services.get_listing(actor(), listing_id)
+        listing = services.get_listing(viewer, listing_id)
         return listing_parts(listing)
 
     if public is None:
@@ -99,8 +100,8 @@ def detail(listing_id):
         found = versions.cached(search_cache.STOREFRONTS, public.key, render, public.version,
                                 keep_if=lambda _parts: listing is not None and public.shows(listing),
                                 keyed=search_cache.LISTING_PAGE_KEYED)
-    if listing is None and current_user.is_authenticated and current_user.role in roles.BUYERS:
-        listing = services.get_listing(actor(), listing_id)
+    if listing is None and viewer is not None and viewer.role in roles.BUYERS:
+        listing = services.get_listing(viewer, listing_id)
     return render_template("etalase/detail.html", listing=listing, **listing_page_parts(*found))
 
 
