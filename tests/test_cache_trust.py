@@ -266,3 +266,13 @@ def test_a_cached_figure_that_reads_a_table_its_version_does_not_watch_is_refuse
     assert versions.lookup(CATALOG, ("pagu",), versions.current(CATALOG)) is None
     assert versions.cached(TRANSACTIONS, ("orders",), lambda: db.session.scalar(
         select(func.count()).select_from(db.metadata.tables["orders"]))) == 0
+
+
+def test_a_signed_in_visitor_shares_the_catalog_page_of_everyone(app, client, make, auth, shared_cache):
+    """The cached part is rendered from the query alone, without the request's user or session."""
+    make.listing(name="Kopi Arabika Panderman", price=90_000)
+    assert "Kopi Arabika Panderman" in client.get("/katalog?q=kopi").get_data(as_text=True)
+    entries = catalog_entries(shared_cache, app)
+    auth.login(make.user("pp", skpd=make.skpd()))
+    assert "Kopi Arabika Panderman" in client.get("/katalog?q=kopi").get_data(as_text=True)
+    assert catalog_entries(shared_cache, app) == entries

@@ -1,5 +1,5 @@
 """Pages: the public catalog (storefronts, search, listing detail, photos)."""
-from flask import Blueprint, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, render_template, request, send_file, url_for
 from markupsafe import Markup
 from flask_login import current_user
 
@@ -69,7 +69,7 @@ def _render_catalog(etalase_code: str | None, values: dict, args: dict, errors: 
         link = {k: v for k, v in args.items() if k != "page" and not (etalase_code and k == "etalase")}
         return url_for("etalase.search", etalase_code=etalase_code, page=number, **link)
 
-    content = render_template(
+    content = render_part(
         "etalase/_catalog.html", page=page, current=current, storefronts=services.storefronts(),
         args=args, errors=errors or {}, kecamatan=KECAMATAN, scales=SCALES,
         sort_labels=SORT_LABELS, page_url=page_url,
@@ -107,8 +107,14 @@ def detail(listing_id):
 
 def listing_parts(listing) -> list[str]:
     """The title and the listing's own parts of its page, rendered (cacheable, JSON-serialisable)."""
-    return [listing.name, render_template("etalase/_listing_top.html", listing=listing),
-            render_template("etalase/_listing_bottom.html", listing=listing)]
+    return [listing.name, render_part("etalase/_listing_top.html", listing=listing),
+            render_part("etalase/_listing_bottom.html", listing=listing)]
+
+
+def render_part(template: str, **context) -> str:
+    """``template`` rendered from ``context`` alone, without the request's (no user, no session): a part
+    of a page kept in the cache for everyone."""
+    return current_app.jinja_env.get_template(template).render(context)
 
 
 def listing_page_parts(title: str, top: str, bottom: str) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 
 from marshmallow import EXCLUDE, Schema, fields, post_load
@@ -45,6 +46,18 @@ class _FigureSchema(Schema):
         return self.figure(**data)
 
 
+_FIELDS = {"int": fields.Integer, "str": fields.String, "date": fields.Date}
+
+
+def figure_schema(figure: type, derived: tuple[str, ...] = (), **data_keys: str) -> type[Schema]:
+    """The schema of a figure (a dataclass): a field per field of it, by its type (named as ``data_keys``
+    says in JSON), and its ``derived`` properties, dumped only; it loads the figure back."""
+    declared = {spec.name: _FIELDS[spec.type](data_key=data_keys.get(spec.name))
+                for spec in dataclass_fields(figure)}
+    declared |= {name: fields.Raw(dump_only=True) for name in derived}
+    return type(f"{figure.__name__}Schema", (_FigureSchema,), {"figure": figure, **declared})
+
+
 @dataclass
 class MonthValue:
     """Transaction value of one month in one storefront."""
@@ -52,15 +65,6 @@ class MonthValue:
     month: int
     etalase: str
     value: int = 0
-
-
-class MonthValueSchema(_FigureSchema):
-    """A month × storefront value."""
-
-    figure = MonthValue
-    month = fields.Integer()
-    etalase = fields.String()
-    value = fields.Integer()
 
 
 @dataclass
@@ -71,16 +75,6 @@ class EtalaseFigures:
     name: str
     value: int = 0
     orders: int = 0
-
-
-class EtalaseFiguresSchema(_FigureSchema):
-    """A storefront's figures (its code as ``etalase``)."""
-
-    figure = EtalaseFigures
-    code = fields.String(data_key="etalase")
-    name = fields.String()
-    value = fields.Integer()
-    orders = fields.Integer()
 
 
 @dataclass
@@ -102,21 +96,6 @@ class SkpdFigures:
         return round(self.days_to_pay_sum / self.paid_orders, 1) if self.paid_orders else None
 
 
-class SkpdFiguresSchema(_FigureSchema):
-    """An SKPD's figures, with its average days to pay."""
-
-    figure = SkpdFigures
-    skpd_id = fields.Integer()
-    code = fields.String()
-    name = fields.String()
-    value = fields.Integer()
-    orders = fields.Integer()
-    paid_orders = fields.Integer()
-    days_to_pay_sum = fields.Integer()
-    avg_days_to_pay = fields.Float(dump_only=True, allow_none=True)
-    overdue = fields.Integer()
-
-
 @dataclass
 class SupplierFigures:
     """Value and orders of one supplier."""
@@ -129,18 +108,6 @@ class SupplierFigures:
     orders: int = 0
 
 
-class SupplierFiguresSchema(_FigureSchema):
-    """A supplier's figures."""
-
-    figure = SupplierFigures
-    supplier_id = fields.Integer()
-    name = fields.String()
-    kecamatan = fields.String()
-    scale = fields.String()
-    value = fields.Integer()
-    orders = fields.Integer()
-
-
 @dataclass
 class AreaFigures:
     """Value, orders and suppliers served in one kecamatan."""
@@ -149,16 +116,6 @@ class AreaFigures:
     value: int = 0
     orders: int = 0
     suppliers: int = 0
-
-
-class AreaFiguresSchema(_FigureSchema):
-    """A kecamatan's figures."""
-
-    figure = AreaFigures
-    kecamatan = fields.String()
-    value = fields.Integer()
-    orders = fields.Integer()
-    suppliers = fields.Integer()
 
 
 @dataclass
@@ -171,18 +128,6 @@ class ProductFigures:
     unit: str
     quantity: int = 0
     value: int = 0
-
-
-class ProductFiguresSchema(_FigureSchema):
-    """A listing's figures."""
-
-    figure = ProductFigures
-    listing_id = fields.Integer()
-    name = fields.String()
-    etalase = fields.String()
-    unit = fields.String()
-    quantity = fields.Integer()
-    value = fields.Integer()
 
 
 @dataclass
@@ -199,18 +144,13 @@ class OverdueOrder:
     days_overdue: int
 
 
-class OverdueOrderSchema(_FigureSchema):
-    """An order overdue for payment (its SKPD by code, its supplier by name)."""
-
-    figure = OverdueOrder
-    id = fields.Integer()
-    number = fields.String()
-    skpd_code = fields.String(data_key="skpd")
-    supplier_name = fields.String(data_key="supplier")
-    total = fields.Integer()
-    bast_date = fields.Date()
-    due_date = fields.Date()
-    days_overdue = fields.Integer()
+MonthValueSchema = figure_schema(MonthValue)
+EtalaseFiguresSchema = figure_schema(EtalaseFigures, code="etalase")
+SkpdFiguresSchema = figure_schema(SkpdFigures, derived=("avg_days_to_pay",))
+SupplierFiguresSchema = figure_schema(SupplierFigures)
+AreaFiguresSchema = figure_schema(AreaFigures)
+ProductFiguresSchema = figure_schema(ProductFigures)
+OverdueOrderSchema = figure_schema(OverdueOrder, skpd_code="skpd", supplier_name="supplier")
 
 
 @dataclass
@@ -385,7 +325,8 @@ def _line_figures(report_filter: ReportFilter) -> tuple[list[MonthValue], list[E
     a row per month × storefront (no listing; ``number`` counts orders) and per top listing (no month;
     ``number`` counts units)."""
     lines = _valued_lines(report_filter)
-    by_cell = (select(lines.c.month, lines.c.etalase, null().label("listing_id"), whole_sum(lines.c.value).label("value"),
+    by_cell = (select(lines.c.month, lines.c.etalase, null().label("listing_id"),
+                      whole_sum(lines.c.value).label("value"),
                       func.count(distinct(lines.c.order_id)).label("number"))
                .group_by(lines.c.month, lines.c.etalase))
     listings = (select(lines.c.listing_id, lines.c.etalase, whole_sum(lines.c.value).label("value"),
