@@ -207,7 +207,8 @@ def _has_versions(connection) -> bool:
 
 @event.listens_for(Engine, "rollback")
 def _forget_versions(connection) -> None:
-    connection.info.pop(_PENDING, None)
+    if not connection.invalidated:  # a lost connection's record forgets its info itself
+        connection.info.pop(_PENDING, None)
 
 
 def revise(cls: type, owner: Callable[[object], object] = lambda obj: obj) -> None:
