@@ -53,11 +53,13 @@ def search(etalase_code=None):
     return render_template("etalase/search.html", title=title, content=Markup(content))
 
 
+_DEFAULTS = {name: field.load_default for name, field in ListingQuerySchema().fields.items()}
+
+
 def _shown(values: dict) -> dict:
     """A loaded query as the page's form and links show it: the values given, as text."""
-    defaults = {name: field.load_default for name, field in ListingQuerySchema().fields.items()}
     return {name: value.isoformat() if hasattr(value, "isoformat") else str(value)
-            for name, value in values.items() if value != defaults.get(name) and name not in ("per_page", "page")}
+            for name, value in values.items() if value != _DEFAULTS.get(name) and name not in ("per_page", "page")}
 
 
 def _render_catalog(etalase_code: str | None, values: dict, args: dict, errors: dict | None = None) -> tuple[str, str]:
