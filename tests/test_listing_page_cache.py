@@ -6,7 +6,9 @@ import threading
 from sqlalchemy import event, text
 
 from app.common.timeutil import today_wib
-from app.etalase import search_cache, services
+from app.common import versions
+from app.etalase import services
+from app.etalase.search_cache import CATALOG, STOREFRONTS
 from app.extensions import db
 from app.suppliers import services as suppliers
 from app.suppliers.schemas import SupplierProfileSchema
@@ -24,7 +26,7 @@ def cached_page(listing):
     """The page's parts in the cache for the listing's current state, or None."""
     db.session.rollback()
     state = services.public_listing_state(listing.id)
-    return search_cache.lookup_page(state.key, state.version)
+    return versions.lookup(STOREFRONTS, state.key, state.version)
 
 
 def test_a_cached_page_follows_every_change_it_shows(client, make, api_auth):
@@ -62,13 +64,13 @@ def test_one_suppliers_edit_leaves_the_other_pages_cached(client, make, api_auth
     edited = make.listing(name="Keripik Apel 100 g", price=20_000)
     other = make.listing(name="Kopi Arabika Panderman", price=90_000)
     page(client, edited.id), page(client, other.id)
-    catalog_version = search_cache.current_version()
+    catalog_version = versions.current(CATALOG)
 
     owner = api_auth.headers(make.user("supplier", supplier=edited.supplier))
     assert client.patch(f"/api/v1/listings/{edited.id}", json={"name": "Keripik Apel Pedas 100 g"},
                         headers=owner).status_code == 200
 
-    assert search_cache.current_version() != catalog_version
+    assert versions.current(CATALOG) != catalog_version
     assert cached_page(edited) is None
     assert cached_page(other) is not None
     assert "Keripik Apel Pedas 100 g" in page(client, edited.id)

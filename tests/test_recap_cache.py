@@ -9,8 +9,9 @@ import pytest
 from app.common import versions
 from app.common.money import rupiah
 from app.extensions import db
-from app.procurement import reporting
+from app.procurement.reporting import recap as recap_module
 
+from .cache_helpers import CACHE_URL
 from .report_world import TODAY, YEAR, market, pdf_text  # noqa: F401 (fixture)
 from .test_reports import data_rows, get, workbook, year_of_orders  # noqa: F401 (fixture)
 
@@ -27,8 +28,8 @@ def act(client, market, order, action, key, **data):
 
 def test_the_recap_follows_each_order_change_in_every_format(client, market, auth, monkeypatch):
     computed = []
-    figures = reporting._figures
-    monkeypatch.setattr(reporting, "_figures", lambda *args: computed.append(args) or figures(*args))
+    figures = recap_module._figures
+    monkeypatch.setattr(recap_module, "_figures", lambda *args: computed.append(args) or figures(*args))
     first = market.order(market.dispar, market.keripik, 10, "diproses")
     assert recap(client, market).get_json()["total_value"] == first["total"]
     assert recap(client, market).get_json()["total_value"] == first["total"] and len(computed) == 1
@@ -104,7 +105,7 @@ def test_a_line_is_worth_its_share_of_the_order_total(client, make, market, scal
 def test_the_shared_cache_gives_back_the_same_recap_and_overdue_days_follow_the_date(
         app, client, market, year_of_orders, monkeypatch):
     fresh = recap(client, market).get_json()
-    app.config["CACHE_URL"] = "redis://127.0.0.1:6379/15"
+    app.config["CACHE_URL"] = CACHE_URL
     try:
         versions.clear()
         assert recap(client, market).get_json() == fresh
@@ -112,7 +113,7 @@ def test_the_shared_cache_gives_back_the_same_recap_and_overdue_days_follow_the_
         versions.forget_here()
         assert recap(client, market).get_json() == fresh  # from Redis, as another process reads it, dates and all
         assert fresh["overdue"][0]["days_overdue"] == 3
-        monkeypatch.setattr(reporting, "today_wib", lambda: TODAY + timedelta(days=1))
+        monkeypatch.setattr(recap_module, "today_wib", lambda: TODAY + timedelta(days=1))
         assert recap(client, market).get_json()["overdue"][0]["days_overdue"] == 4
     finally:
         versions.clear()

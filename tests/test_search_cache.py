@@ -2,8 +2,10 @@
 from sqlalchemy import event
 
 from app.common import versions
-from app.etalase import search_cache
+from app.etalase.search_cache import CATALOG
 from app.extensions import db
+
+from .cache_helpers import shared_cache  # noqa: F401 (fixture)
 
 
 def names(client, query="/api/v1/listings?q=apel&sort=price"):
@@ -18,9 +20,9 @@ def test_changes_show_in_the_next_search(client, make, api_auth):
     make.listing(supplier, name="Keripik Apel 100 g", price=20_000)
     juice = make.listing(supplier, name="Sari Apel 1 L", price=35_000)
     assert names(client) == ([("Keripik Apel 100 g", 20_000), ("Sari Apel 1 L", 35_000)], 2)
-    version = search_cache.current_version()
+    version = versions.current(CATALOG)
     assert names(client) == ([("Keripik Apel 100 g", 20_000), ("Sari Apel 1 L", 35_000)], 2)
-    assert search_cache.current_version() == version
+    assert versions.current(CATALOG) == version
 
     assert client.patch(f"/api/v1/listings/{juice.id}", json={"price": 15_000}, headers=owner).status_code == 200
     assert names(client) == ([("Sari Apel 1 L", 15_000), ("Keripik Apel 100 g", 20_000)], 2)
@@ -32,55 +34,45 @@ def test_changes_show_in_the_next_search(client, make, api_auth):
     assert names(client) == ([("Jenang Apel", 15_000)], 1)
 
 
-def test_the_shared_cache_serves_every_process_the_current_catalog(app, client, make):
+def test_the_shared_cache_serves_every_process_the_current_catalog(app, client, make, shared_cache):
     """With CACHE_URL (Redis on the machine) results are shared and still follow every change."""
-    app.config["CACHE_URL"] = "redis://127.0.0.1:6379/15"
+    make.listing(name="Kopi Arabika Panderman", price=90_000)
+    assert names(client, "/api/v1/listings?q=kopi")[1] == 1
+    assert len(list(shared_cache.scan_iter(f"elokal:{app.config['CACHE_RELEASE']}:catalog:*"))) == 1
+    versions.forget_here()
+    searches = []
+
+    def note_searches(_connection, _cursor, sql, *_args):
+        if " OVER " in sql:
+            searches.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", note_searches)
     try:
-        versions.clear()
-        make.listing(name="Kopi Arabika Panderman", price=90_000)
-        assert names(client, "/api/v1/listings?q=kopi")[1] == 1
-        key_count = len(list(versions._shared().scan_iter(f"elokal:{app.config['CACHE_RELEASE']}:catalog:*")))
-        assert key_count == 1
-        versions.forget_here()
-        searches = []
-
-        def note_searches(_connection, _cursor, sql, *_args):
-            if " OVER " in sql:
-                searches.append(sql)
-
-        event.listen(db.engine, "before_cursor_execute", note_searches)
-        try:
-            assert names(client, "/api/v1/listings?q=kopi") == ([("Kopi Arabika Panderman", 90_000)], 1)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", note_searches)
-        assert searches == []  # as another process would, it took the matches from Redis
-        make.listing(name="Kopi Robusta Bumiaji", price=70_000)
-        assert names(client, "/api/v1/listings?q=kopi&sort=price") == (
-            [("Kopi Robusta Bumiaji", 70_000), ("Kopi Arabika Panderman", 90_000)], 2)
+        assert names(client, "/api/v1/listings?q=kopi") == ([("Kopi Arabika Panderman", 90_000)], 1)
     finally:
-        versions.clear()
-        app.config["CACHE_URL"] = ""
+        event.remove(db.engine, "before_cursor_execute", note_searches)
+    assert searches == []  # as another process would, it took the matches from Redis
+    make.listing(name="Kopi Robusta Bumiaji", price=70_000)
+    assert names(client, "/api/v1/listings?q=kopi&sort=price") == (
+        [("Kopi Robusta Bumiaji", 70_000), ("Kopi Arabika Panderman", 90_000)], 2)
 
 
-def test_a_new_release_never_reads_what_an_older_one_cached(app, client, make):
+def test_a_new_release_never_reads_what_an_older_one_cached(app, client, make, shared_cache):
     """The shared cache outlives a deploy: values are kept per release of the code and templates."""
-    app.config["CACHE_URL"] = "redis://127.0.0.1:6379/15"
     release = app.config["CACHE_RELEASE"]
     try:
-        versions.clear()
         make.listing(name="Kopi Arabika Panderman", price=90_000)
         names(client, "/api/v1/listings?q=kopi")
-        version = search_cache.current_version()
+        version = versions.current(CATALOG)
         key = ("api", (("q", "kopi"),))
-        search_cache.store(key, version, {"written by": "the older release"})
+        versions.cached(CATALOG, key, lambda: {"written by": "the older release"}, version)
         app.config["CACHE_RELEASE"] = "next-release"
-        assert search_cache.lookup(key, version) is None
+        assert versions.lookup(CATALOG, key, version) is None
         assert names(client, "/api/v1/listings?q=kopi") == ([("Kopi Arabika Panderman", 90_000)], 1)
         app.config["CACHE_RELEASE"] = release
-        assert search_cache.lookup(key, version) == {"written by": "the older release"}
+        assert versions.lookup(CATALOG, key, version) == {"written by": "the older release"}
     finally:
-        versions.clear()
-        app.config.update(CACHE_URL="", CACHE_RELEASE=release)
+        app.config["CACHE_RELEASE"] = release
 
 
 def test_a_release_is_named_by_its_code_and_templates(tmp_path):
@@ -102,12 +94,12 @@ def test_stock_changes_from_orders_do_not_invalidate_the_cache(client, make, api
     line = make.budget_line(skpd, year=today_wib().year)
     listing = make.listing(name="Kopi Arabika Panderman", price=90_000, stock=10)
     names(client, "/api/v1/listings?q=kopi")
-    version = search_cache.current_version()
+    version = versions.current(CATALOG)
     r = client.post("/api/v1/orders", headers=api_auth.headers(make.user("ppk", skpd=skpd)), json={
         "budget_line_id": line.id, "delivery_address": "Kantor Dinas", "lines": [{"listing_id": listing.id, "quantity": 2}]})
     assert r.status_code == 201
     db.session.expire_all()
-    assert search_cache.current_version() == version
+    assert versions.current(CATALOG) == version
     assert client.get(f"/api/v1/listings/{listing.id}").get_json()["stock"] == 8
 
 

@@ -1,7 +1,6 @@
 """Catalog operations: storefronts, categories, search, listings, photos, capacity."""
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -70,22 +69,27 @@ def _visible():
     return and_(Listing.status == "active", Supplier.status == "verified")
 
 
+def search_query(params: dict) -> dict:
+    """The loaded values of a catalog query (unknown parameters dropped), or Invalid."""
+    return load(ListingQuerySchema(), params)
+
+
 def search(params: dict) -> Page:
-    """Search active listings with the filters and sorting of PRODUCT.md §3.
+    """Search active listings with the filters and sorting of PRODUCT.md §3."""
+    return find(search_query(params))
+
+
+def find(values: dict) -> Page:
+    """The page of listings a loaded query asks for.
 
     Results without a date filter are cached per query and catalog version
     (see ``search_cache``); a date filter depends on bookings and is always
     computed.
     """
-    values = load(ListingQuerySchema(), params)
-    key = None if values["available_from"] else json.dumps(values, sort_keys=True, default=str)
-    version = search_cache.current_version() if key else None
-    found = search_cache.lookup(key, version) if key else None
-    if found is None:
-        found = _search_ids(values)
-        if key:
-            search_cache.store(key, version, found)
-    ids, total = found
+    if values["available_from"]:
+        ids, total = _search_ids(values)
+    else:
+        ids, total = versions.cached(search_cache.CATALOG, ("ids", values), lambda: _search_ids(values))
     listings = {l.id: l for l in db.session.scalars(
         select(Listing).where(Listing.id.in_(ids))
         .options(joinedload(Listing.supplier), joinedload(Listing.category), selectinload(Listing.photos)))}

@@ -1,15 +1,15 @@
 """Pages: the public catalog (storefronts, search, listing detail, photos)."""
-from flask import Blueprint, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, render_template, request, send_file, url_for
 from markupsafe import Markup
 from flask_login import current_user
 
 from app.auth import roles
-from app.common import uploads
+from app.common import uploads, versions
 from app.common.errors import Invalid
 from app.suppliers.models import KECAMATAN, SCALES
 
 from . import search_cache, services
-from .schemas import SORTS
+from .schemas import SORTS, ListingQuerySchema
 
 bp = Blueprint("etalase", __name__)
 
@@ -32,43 +32,48 @@ def index():
 def search(etalase_code=None):
     """Browse a storefront or search the whole catalog, with filters, sorting and pages.
 
-    The catalog part of the page depends only on the query and the catalog, so it is
-    rendered once per catalog version (see ``search_cache``); a date filter, which
-    depends on bookings, is always rendered afresh.
+    The catalog part of the page depends only on the validated query and the catalog,
+    so it is rendered once per query and catalog version (see ``search_cache``):
+    parameters the query does not know are dropped, before the key is made. A date
+    filter, which depends on bookings, and a query with errors are rendered each time.
     """
-    key = None if request.args.get("available_from") else \
-        ("page", etalase_code, tuple(sorted(request.args.items(multi=True))))
-    version = search_cache.current_version() if key else None
-    found = search_cache.lookup(key, version) if key else None
-    if found is None:
-        found = _render_catalog(etalase_code)
-        if key:
-            search_cache.store(key, version, found)
-    title, content = found
+    params = {k: v for k, v in request.args.items() if v != ""}
+    scope = {"per_page": 24, **({"etalase": etalase_code} if etalase_code else {})}
+    try:
+        values = services.search_query({**params, **scope})
+    except Invalid as exc:
+        title, content = _render_catalog(etalase_code, services.search_query(scope), params, exc.details)
+    else:
+        shown = _shown(values)
+        if values["available_from"]:
+            title, content = _render_catalog(etalase_code, values, shown)
+        else:
+            title, content = versions.cached(search_cache.CATALOG, ("page", etalase_code, values),
+                                             lambda: _render_catalog(etalase_code, values, shown))
     return render_template("etalase/search.html", title=title, content=Markup(content))
 
 
-def _render_catalog(etalase_code: str | None) -> tuple[str, str]:
-    params = {k: v for k, v in request.args.items() if v != ""}
-    params["per_page"] = 24
-    current = None
-    if etalase_code:
-        current = services.get_etalase(etalase_code)
-        params["etalase"] = etalase_code
-    errors = {}
-    try:
-        page = services.search(params)
-    except Invalid as exc:
-        errors = exc.details
-        page = services.search({"etalase": etalase_code, "per_page": 24} if etalase_code else {"per_page": 24})
+_DEFAULTS = {name: field.load_default for name, field in ListingQuerySchema().fields.items()}
+
+
+def _shown(values: dict) -> dict:
+    """A loaded query as the page's form and links show it: the values given, as text."""
+    return {name: value.isoformat() if hasattr(value, "isoformat") else str(value)
+            for name, value in values.items() if value != _DEFAULTS.get(name) and name not in ("per_page", "page")}
+
+
+def _render_catalog(etalase_code: str | None, values: dict, args: dict, errors: dict | None = None) -> tuple[str, str]:
+    """The catalog part of the page for loaded ``values``, its form filled with ``args``, and the page title."""
+    current = services.get_etalase(etalase_code) if etalase_code else None
+    page = services.find(values)
 
     def page_url(number: int) -> str:
-        args = {k: v for k, v in request.args.items() if v != "" and k != "page"}
-        return url_for("etalase.search", etalase_code=etalase_code, page=number, **args)
+        link = {k: v for k, v in args.items() if k != "page" and not (etalase_code and k == "etalase")}
+        return url_for("etalase.search", etalase_code=etalase_code, page=number, **link)
 
-    content = render_template(
+    content = render_part(
         "etalase/_catalog.html", page=page, current=current, storefronts=services.storefronts(),
-        args=request.args, errors=errors, kecamatan=KECAMATAN, scales=SCALES,
+        args=args, errors=errors or {}, kecamatan=KECAMATAN, scales=SCALES,
         sort_labels=SORT_LABELS, page_url=page_url,
     )
     return (current.name if current else "Katalog"), content
@@ -83,22 +88,35 @@ def detail(listing_id):
     which depends on the buyer, is rendered each time.
     """
     public = services.public_listing_state(listing_id)
-    found = search_cache.lookup_page(public.key, public.version) if public else None
+    viewer = actor()
     listing = None
-    if found is None:
-        listing = services.get_listing(actor(), listing_id)
-        found = listing_parts(listing)
-        if public and public.shows(listing):
-            search_cache.store_page(public.key, public.version, found)
-    if listing is None and current_user.is_authenticated and current_user.role in roles.BUYERS:
-        listing = services.get_listing(actor(), listing_id)
+
+    def render() -> list[str]:
+        nonlocal listing
+        listing = services.get_listing(viewer, listing_id)
+        return listing_parts(listing)
+
+    if public is None:
+        found = render()
+    else:
+        found = versions.cached(search_cache.STOREFRONTS, public.key, render, public.version,
+                                keep_if=lambda _parts: listing is not None and public.shows(listing),
+                                keyed=search_cache.LISTING_PAGE_KEYED)
+    if listing is None and viewer is not None and viewer.role in roles.BUYERS:
+        listing = services.get_listing(viewer, listing_id)
     return render_template("etalase/detail.html", listing=listing, **listing_page_parts(*found))
 
 
 def listing_parts(listing) -> list[str]:
     """The title and the listing's own parts of its page, rendered (cacheable, JSON-serialisable)."""
-    return [listing.name, render_template("etalase/_listing_top.html", listing=listing),
-            render_template("etalase/_listing_bottom.html", listing=listing)]
+    return [listing.name, render_part("etalase/_listing_top.html", listing=listing),
+            render_part("etalase/_listing_bottom.html", listing=listing)]
+
+
+def render_part(template: str, **context) -> str:
+    """``template`` rendered from ``context`` alone, without the request's (no user, no session): a part
+    of a page kept in the cache for everyone."""
+    return current_app.jinja_env.get_template(template).render(context)
 
 
 def listing_page_parts(title: str, top: str, bottom: str) -> dict:

@@ -6,7 +6,8 @@ from app.auth import roles
 from app.common.downloads import PDF, XLSX
 
 from . import documents, exports, ocds, reporting
-from .reporting import AnnualQuerySchema, PublicQuerySchema, TransactionQuerySchema
+from .reporting import (AnnualQuerySchema, PublicQuerySchema, PublicSummarySchema, RecapSchema,
+                        TransactionQuerySchema)
 
 _BINARY = {"type": "string", "format": "binary"}
 _OBJECT = {"type": "object"}
@@ -37,7 +38,7 @@ def transaction_report(user):
 
 @endpoint("/reports/annual", "GET",
           "Rekap tahunan: nilai per bulan × etalase, SKPD, penyedia, kecamatan; porsi UMKM; pembayaran",
-          roles=reporting.REPORT_ROLES, query=AnnualQuerySchema, response=_OBJECT, other_content=_FILES,
+          roles=reporting.REPORT_ROLES, query=AnnualQuerySchema, response=RecapSchema, other_content=_FILES,
           errors=(401, 403, 404, 422))
 def annual_report(user):
     """The annual recap as JSON (its text kept with the cached figures), XLSX or PDF."""
@@ -51,7 +52,7 @@ def annual_report(user):
 
 
 @endpoint("/public/summary", "GET", "Ringkasan publik setahun: nilai, pesanan, penyedia, UMKM, etalase, kecamatan",
-          query=PublicQuerySchema, response=_OBJECT, errors=(422,))
+          query=PublicQuerySchema, response=PublicSummarySchema, errors=(422,))
 def public_summary(_user):
     """The year's aggregate figures, for everyone."""
     return jsonify(reporting.public_summary(request.args.to_dict()))
