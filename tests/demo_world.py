@@ -7,17 +7,21 @@ back in freshly emptied tables (the files the seed stored stay in the session's 
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, text
 
 from app.common import timeutil, versions
+from app.etalase.capacity import days_between
+from app.procurement.state import ACCEPTED_STATUSES, OPEN_STATUSES
 from app.demo.seed import SeedSummary, seed_demo
 from app.extensions import db
 
 from .conftest import SEEDED_TABLES, TEST_NOW
 
 SEED_AT = TEST_NOW
+SEED_YEAR = SEED_AT.astimezone(timeutil.WIB).year  # the fiscal year the region is seeded in
 
 
 @dataclass
@@ -60,3 +64,22 @@ def restore(region: SeededRegion) -> None:
                                         f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
     db.session.commit()
     versions.clear()
+
+
+HOLDING = {*OPEN_STATUSES, *ACCEPTED_STATUSES}
+
+
+def held_by(orders) -> tuple[dict[int, int], dict[tuple, int]]:
+    """What the orders that still hold reserve: units of stock per listing, units per listing and day."""
+    stock: dict[int, int] = defaultdict(int)
+    days: dict[tuple, int] = defaultdict(int)
+    for order in orders:
+        if order.status not in HOLDING:
+            continue
+        for line in order.lines:
+            if line.start_date is None:
+                stock[line.listing_id] += line.quantity
+            else:
+                for day in days_between(line.start_date, line.end_date):
+                    days[(line.listing_id, day)] += line.quantity
+    return stock, days

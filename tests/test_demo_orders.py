@@ -16,7 +16,6 @@ from app.common import timeutil
 from app.common.timeutil import to_wib, today_wib, utcnow
 from app.demo import region
 from app.demo.seed import build_region, seed_demo
-from app.etalase.capacity import days_between
 from app.etalase.models import DailyCapacityUse, Listing
 from app.extensions import db
 from app.notifications.models import Notification
@@ -26,7 +25,7 @@ from app.procurement.state import ACCEPTED_STATUSES, SYSTEM, OrderState
 from app.suppliers.models import Supplier
 
 from .conftest import TEST_NOW, _empty_tables
-from .demo_world import SEED_AT, seeded_region
+from .demo_world import SEED_AT, SEED_YEAR, held_by, seeded_region
 
 HOLDING = {"menunggu_ppk", "menunggu_penyedia", "negosiasi", *ACCEPTED_STATUSES}
 RELEASED = {"ditolak", "dibatalkan", "batal_otomatis"}
@@ -84,18 +83,8 @@ def test_budget_stock_and_capacity_hold_exactly_what_the_orders_reserve(seeded):
     assert any(line.committed for line in db.session.scalars(select(BudgetLine).where(BudgetLine.year == today_wib().year)))
 
     opening = {(s.values["business_name"], l.name): l.stock
-               for s in build_region(to_wib(SEED_AT).year).suppliers for l in s.listings}
-    held_stock: dict[int, int] = defaultdict(int)
-    held_days: dict[tuple[int, object], int] = defaultdict(int)
-    for order in orders:
-        if order.status not in HOLDING:
-            continue
-        for line in order.lines:
-            if line.start_date is None:
-                held_stock[line.listing_id] += line.quantity
-            else:
-                for day in days_between(line.start_date, line.end_date):
-                    held_days[(line.listing_id, day)] += line.quantity
+               for s in build_region(SEED_YEAR).suppliers for l in s.listings}
+    held_stock, held_days = held_by(orders)
     for listing in db.session.scalars(select(Listing).where(Listing.stock.is_not(None))):
         start = opening[(listing.supplier.business_name, listing.name)]
         assert listing.stock == start - held_stock[listing.id], listing.name

@@ -17,7 +17,6 @@ from app import create_app
 from app.auth import roles
 from app.auth.models import User
 from app.common import uploads
-from app.common.timeutil import to_wib
 from app.demo import region
 from app.demo.seed import build_region, fiscal_years, seed_demo
 from app.etalase.models import Category, Listing, ListingPhoto, PriceChange
@@ -25,10 +24,10 @@ from app.extensions import db
 from app.procurement.models import BudgetLine, OrderLine, Skpd
 from app.suppliers.models import Supplier, SupplierDocument
 
-from .demo_world import SEED_AT, seeded_region
+from .demo_world import SEED_YEAR, seeded_region
 
 TABLES = (Skpd, BudgetLine, Supplier, SupplierDocument, Listing, ListingPhoto, PriceChange, User)
-YEAR = to_wib(SEED_AT).year
+YEAR = SEED_YEAR
 # Kode rekening as PRODUCT.md §4 writes it: 5.1.02.01.01.0024.
 ACCOUNT_CODE = re.compile(r"^\d(\.\d{1,2}){4}\.\d{4}$")
 STOREFRONTS = ("produk-unggulan", "jasa-penyewaan", "jasa-penyelenggara")

@@ -226,12 +226,12 @@ def _office_between(start: datetime, end: datetime, share: float) -> datetime:
     return end
 
 
-def _tidy(quantity: int) -> int:
-    if quantity >= 200:
-        return round(quantity / 10) * 10
-    if quantity >= 50:
-        return round(quantity / 5) * 5
-    return quantity
+def tidy(count: int, steps: tuple[tuple[int, int], ...] = ((200, 10), (50, 5))) -> int:
+    """A drawn count as people put it: rounded to the step of the first limit it reaches, e.g. 20 from 200 on."""
+    for limit, step in steps:
+        if count >= limit:
+            return round(count / step) * step
+    return count
 
 
 def _once(call) -> Step:
@@ -477,7 +477,7 @@ class _Year:
             wanted = rng.choice((1, 2, 2, 3, 4, 5, 6, 8, 10))
         else:
             budget = rng.choice((300_000, 500_000, 750_000, 1_000_000, 1_500_000, 2_000_000, 3_000_000))
-            wanted = _tidy(budget // listing.price)
+            wanted = tidy(budget // listing.price)
         return max(wanted, listing.min_order)
 
     @staticmethod

@@ -31,7 +31,7 @@ from app.suppliers.models import LEGAL_FORMS, Supplier, SupplierDocument
 
 from . import pictures, region
 from .catalog import CATALOG, Item, Variant
-from .orders import seed_orders
+from .orders import seed_orders, tidy
 
 SEED = "elokal-demo-kota-batu-v1"
 SUPPLIERS_FROM = datetime(2024, 2, 1, 8, 0)
@@ -129,15 +129,6 @@ def _round_price(value: int) -> int:
     return round(value / 250_000) * 250_000
 
 
-def _round_count(value: int) -> int:
-    """Round a drawn quantity to a tidy number."""
-    if value >= 500:
-        return round(value / 50) * 50
-    if value >= 50:
-        return round(value / 5) * 5
-    return value
-
-
 def _draw(rng: random.Random, bounds: tuple[int, int]) -> int:
     low, high = bounds
     return rng.randint(low, high)
@@ -214,7 +205,7 @@ def _description(item: Item, row: region.SupplierRow, etalase: str, category: st
 def _listing(rng: random.Random, row: region.SupplierRow, category: str, item: Item, variant: Variant,
              status: str, start: datetime, end: datetime) -> ListingSpec:
     etalase = CATEGORY_ETALASE[category]
-    amount = _round_count(_draw(rng, variant.amount or item.amount))
+    amount = tidy(_draw(rng, variant.amount or item.amount), ((500, 50), (50, 5)))
     min_order = _draw(rng, variant.min_order or item.min_order)
     if min_order > 10:
         min_order = round(min_order / 5) * 5
