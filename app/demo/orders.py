@@ -274,7 +274,8 @@ class _Year:
             if following is not None:
                 self.schedule(following, story)
         with timeutil.at(self.now):
-            orders.expire_overdue()
+            orders.expire_overdue()  # the cron's last run
+            db.session.flush()
         self._clear_old_notifications(users)
         notifications.forget_mail()
         return len(self.placed)
