@@ -46,6 +46,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_object(config_class)
+    app.config["ELOKAL_ENV"] = config_name
     app.config.update(overrides)
     app.url_map.converters["int"] = IdConverter
     hops = app.config["PROXY_FIX_HOPS"]

@@ -1,5 +1,6 @@
 """Operations commands: ``flask demo seed`` and ``flask users create-admin``."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.common.errors import ServiceError
@@ -10,21 +11,15 @@ users_cli = AppGroup("users", help="Pengelolaan pengguna.")
 
 
 @demo_cli.command("seed")
-@click.option("--scale", type=click.Choice(["demo", "large"]), default="demo",
-              help="demo: the Kota Batu demo region; large: benchmark scale on PostgreSQL.")
-def seed_command(scale):
-    """Load the demo region (a second run adds nothing), or the large benchmark region."""
-    if scale == "large":
-        from app.demo.large import seed_large
+def seed_command():
+    """Load the Kota Batu demo region (a second run adds nothing); refused in production."""
+    if current_app.config["ELOKAL_ENV"] == "production":
+        raise click.ClickException(
+            "Data demo tidak dimuat: ELOKAL_ENV=production. Data demo (pengguna dengan kata sandi yang "
+            "diumumkan, pesanan rekaan) hanya untuk instalasi uji atau pelatihan.")
+    from app.demo.seed import seed_demo
 
-        try:
-            summary = seed_large()
-        except RuntimeError as exc:
-            raise click.ClickException(str(exc)) from None
-    else:
-        from app.demo.seed import seed_demo
-
-        summary = seed_demo()
+    summary = seed_demo()
     db.session.commit()
     click.echo(summary.describe())
 

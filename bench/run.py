@@ -69,7 +69,7 @@ def prepare_database(args, env) -> dict:
         psql("postgres", f"CREATE DATABASE {args.db}")
         sh(f"{BIN}/flask --app wsgi db upgrade", env)
         started = time.perf_counter()
-        result = sh(f"{BIN}/flask --app wsgi demo seed --scale large", env)
+        result = sh(f"{BIN}/python bench/seed_large.py", env)
         info = {"generated": True, "seconds": round(time.perf_counter() - started, 1), "output": result.stdout}
     else:
         sh(f"{BIN}/flask --app wsgi db upgrade", env)

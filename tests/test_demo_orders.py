@@ -1,21 +1,21 @@
-"""The demo region's year of orders (``app.demo.orders``): the books balance, histories follow §4, numbers continue."""
+"""The demo region's year of orders (``app.demo.orders``, made through the order services with a settable clock):
+the books balance, histories follow §4 and are dated as they happened, numbers continue, the audit chain holds."""
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-import app.demo.orders as demo_orders
 from app.audit.models import AuditEntry
 from app.auth.models import User
+from app.common import timeutil
 from app.common.timeutil import to_wib, today_wib, utcnow
 from app.demo import region
 from app.demo.seed import build_region, seed_demo
-from app.etalase.capacity import days_between
 from app.etalase.models import DailyCapacityUse, Listing
 from app.extensions import db
 from app.notifications.models import Notification
@@ -24,7 +24,8 @@ from app.procurement.models import BudgetLine, Order, OrderCounter, OrderEvent, 
 from app.procurement.state import ACCEPTED_STATUSES, SYSTEM, OrderState
 from app.suppliers.models import Supplier
 
-from .conftest import _empty_tables
+from .conftest import TEST_NOW, _empty_tables
+from .demo_world import SEED_AT, SEED_YEAR, held_by, seeded_region
 
 HOLDING = {"menunggu_ppk", "menunggu_penyedia", "negosiasi", *ACCEPTED_STATUSES}
 RELEASED = {"ditolak", "dibatalkan", "batal_otomatis"}
@@ -34,10 +35,8 @@ NUMBER = re.compile(r"^SP-(\d{4})-([A-Z0-9-]+)-(\d{6})$")
 
 @pytest.fixture
 def seeded(app):
-    """The demo region with its orders, committed."""
-    summary = seed_demo()
-    db.session.commit()
-    return summary
+    """The demo region with its orders, committed (seeded once per session at ``TEST_NOW``)."""
+    return seeded_region().summary
 
 
 def _orders() -> list[Order]:
@@ -83,25 +82,17 @@ def test_budget_stock_and_capacity_hold_exactly_what_the_orders_reserve(seeded):
         assert 0 <= line.realized <= line.committed <= line.ceiling
     assert any(line.committed for line in db.session.scalars(select(BudgetLine).where(BudgetLine.year == today_wib().year)))
 
-    opening = {(s.values["business_name"], l.name): l.stock for s in build_region().suppliers for l in s.listings}
-    held_stock: dict[int, int] = defaultdict(int)
-    held_days: dict[tuple[int, object], int] = defaultdict(int)
-    for order in orders:
-        if order.status not in HOLDING:
-            continue
-        for line in order.lines:
-            if line.start_date is None:
-                held_stock[line.listing_id] += line.quantity
-            else:
-                for day in days_between(line.start_date, line.end_date):
-                    held_days[(line.listing_id, day)] += line.quantity
+    opening = {(s.values["business_name"], l.name): l.stock
+               for s in build_region(SEED_YEAR).suppliers for l in s.listings}
+    held_stock, held_days = held_by(orders)
     for listing in db.session.scalars(select(Listing).where(Listing.stock.is_not(None))):
         start = opening[(listing.supplier.business_name, listing.name)]
         assert listing.stock == start - held_stock[listing.id], listing.name
         assert listing.stock >= listing.min_order
     assert held_stock
     rows = {(r.listing_id, r.day): r.reserved for r in db.session.scalars(select(DailyCapacityUse))}
-    assert rows == dict(held_days)
+    assert {key: reserved for key, reserved in rows.items() if reserved} == dict(held_days)
+    assert all(reserved >= 0 for reserved in rows.values())  # a released order leaves its days at 0
     capacity = dict(db.session.execute(select(Listing.id, Listing.capacity_per_day)).all())
     assert all(reserved <= capacity[listing_id] for (listing_id, _), reserved in rows.items())
 
@@ -243,7 +234,7 @@ def test_numbers_are_unique_well_formed_and_continue_in_the_app(seeded, client, 
     assert response.get_json()["number"] == f"SP-{year}-DISPAR-{counters[(dispar.id, year)] + 1:06d}"
 
 
-def test_a_second_run_adds_no_orders_and_the_audit_chain_stays_empty(seeded, app):
+def test_a_second_run_adds_no_orders_and_the_audit_chain_holds_every_step(seeded, app):
     def state():
         return ([db.session.scalar(select(func.count()).select_from(m))
                  for m in (Order, OrderLine, OrderEvent, OrderCounter, DailyCapacityUse, Notification)],
@@ -257,7 +248,18 @@ def test_a_second_run_adds_no_orders_and_the_audit_chain_stays_empty(seeded, app
     assert again.added["orders"] == 0 and not again.added_anything
     assert state() == before
 
-    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
+    # every step the services took is audited by its user at its moment (a ppk's own order is approved
+    # as it is created, in the one audited creation); so are the ratings
+    steps = Counter()
+    for order in _orders():
+        created = order.events[0].at
+        steps.update((f"order.{e.action}", e.at, e.by_name) for e in order.events
+                     if not (e.action == "approve" and e.at == created))
+    audited = Counter(db.session.execute(select(AuditEntry.action, AuditEntry.at, AuditEntry.actor)
+                                         .where(AuditEntry.object_type == "order")).all())
+    ratings = Counter({key: n for key, n in audited.items() if key[0] == "order.rate"})
+    assert audited - ratings == steps
+    assert sum(ratings.values()) == db.session.scalar(select(func.count(Order.rating_score)))
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
     notifications = db.session.scalars(select(Notification)).all()
@@ -265,17 +267,27 @@ def test_a_second_run_adds_no_orders_and_the_audit_chain_stays_empty(seeded, app
     assert all(n.created_at >= utcnow() - timedelta(days=31) for n in notifications)
 
 
-def test_the_same_moment_gives_the_same_orders(app, monkeypatch):
-    moment = utcnow()
-    monkeypatch.setattr(demo_orders, "utcnow", lambda: moment)
-
+def test_the_same_moment_gives_the_same_orders(seeded, app):
     def fingerprint():
-        seed_demo()
-        db.session.commit()
         return [(o.number, o.status, o.total, o.created_at, o.bast_number, o.sp2d_number, o.rating_score,
                  [(l.name, l.quantity, l.unit_price, l.start_date) for l in o.lines],
                  [(e.action, e.at, e.by_name, e.reason) for e in o.events]) for o in _orders()]
 
     first = fingerprint()
     _empty_tables(app.config["SEEDED_ROWS"])
+    with timeutil.at(SEED_AT):
+        seed_demo()
+    db.session.commit()
     assert fingerprint() == first
+
+
+def test_the_clock_can_be_held_for_a_block_of_work(clock):
+    moment = datetime(today_wib().year - 1, 3, 2, 9, 30)  # naive: WIB
+    before = timeutil.now()
+    with timeutil.at(moment) as held:
+        assert timeutil.now() == held == moment.replace(tzinfo=timeutil.WIB)
+        assert timeutil.now_wib().replace(tzinfo=None) == moment and timeutil.today_wib() == moment.date()
+        with timeutil.at(TEST_NOW + timedelta(days=1)):
+            assert timeutil.now() == TEST_NOW + timedelta(days=1)
+        assert timeutil.utcnow() == timeutil.wib_to_utc(moment)
+    assert before <= timeutil.now() <= before + timedelta(minutes=5)

@@ -1,4 +1,4 @@
-"""The demo region of ``flask demo seed``: contents, logins, idempotence, determinism, CLI."""
+"""The demo region of ``flask demo seed``: contents, pictures, logins, idempotence, determinism, CLI, production."""
 from __future__ import annotations
 
 import hashlib
@@ -9,20 +9,25 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PIL import Image
 from sqlalchemy import delete, func, select
 from werkzeug.datastructures import FileStorage
 
+from app import create_app
 from app.auth import roles
 from app.auth.models import User
 from app.common import uploads
 from app.demo import region
-from app.demo.seed import build_region, seed_demo
-from app.etalase.models import Category, Listing, PriceChange
+from app.demo.seed import build_region, fiscal_years, seed_demo
+from app.etalase.models import Category, Listing, ListingPhoto, PriceChange
 from app.extensions import db
 from app.procurement.models import BudgetLine, OrderLine, Skpd
 from app.suppliers.models import Supplier, SupplierDocument
 
-TABLES = (Skpd, BudgetLine, Supplier, SupplierDocument, Listing, PriceChange, User)
+from .demo_world import SEED_YEAR, seeded_region
+
+TABLES = (Skpd, BudgetLine, Supplier, SupplierDocument, Listing, ListingPhoto, PriceChange, User)
+YEAR = SEED_YEAR
 # Kode rekening as PRODUCT.md §4 writes it: 5.1.02.01.01.0024.
 ACCOUNT_CODE = re.compile(r"^\d(\.\d{1,2}){4}\.\d{4}$")
 STOREFRONTS = ("produk-unggulan", "jasa-penyewaan", "jasa-penyelenggara")
@@ -39,11 +44,11 @@ def _counts() -> dict[str, int]:
 
 
 def _stored_files(app) -> set[Path]:
-    return {p for p in (Path(app.config["UPLOAD_DIR"]) / "suppliers").rglob("*") if p.is_file()}
+    return {p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file()}
 
 
 def test_seed_loads_a_kota_batu_like_region(app):
-    summary = _seed()
+    summary = seeded_region().summary
     assert summary.added_anything
 
     skpds = db.session.scalars(select(Skpd)).all()
@@ -51,7 +56,7 @@ def test_seed_loads_a_kota_batu_like_region(app):
     for code in ("DISPAR", "DISKOMINFO", "BAPPEDA", "BPBJ", "BPKAD", "KEC-BUMIAJI", "RSUD-KH", "SATPOL-PP"):
         assert code in {s.code for s in skpds}
     for skpd in skpds:
-        for year in region.FISCAL_YEARS:
+        for year in fiscal_years(YEAR):
             lines = [b for b in skpd.budget_lines if b.year == year]
             assert 2 <= len(lines) <= 4, (skpd.code, year)
             for line in lines:
@@ -125,7 +130,7 @@ def test_seed_loads_a_kota_batu_like_region(app):
 
 
 def test_a_second_run_adds_nothing_and_missing_rows_come_back(app):
-    _seed()
+    seeded_region()
     before, files = _counts(), _stored_files(app)
 
     again = _seed()
@@ -136,23 +141,27 @@ def test_a_second_run_adds_nothing_and_missing_rows_come_back(app):
 
     listing = db.session.scalar(select(Listing).where(Listing.name.like("Keripik Apel%"),
                                                       Listing.id.not_in(select(OrderLine.listing_id))).limit(1))
+    other = db.session.scalar(select(Listing).where(Listing.id != listing.id).limit(1))
+    for photo_of in (listing, other):
+        db.session.execute(delete(ListingPhoto).where(ListingPhoto.listing_id == photo_of.id))
     db.session.execute(delete(PriceChange).where(PriceChange.listing_id == listing.id))
     db.session.execute(delete(Listing).where(Listing.id == listing.id))
     db.session.execute(delete(BudgetLine).where(BudgetLine.id == db.session.scalar(select(func.min(BudgetLine.id)))))
     db.session.commit()
     repaired = _seed()
-    assert {k: v for k, v in repaired.added.items() if v} == {"listings": 1, "budget_lines": 1}
+    assert {k: v for k, v in repaired.added.items() if v} == {"listings": 1, "photos": 2, "budget_lines": 1}
     assert _counts() == before
+    assert len(other.photos) == 1
 
 
 def test_the_region_is_the_same_on_every_run():
     def fingerprint(value) -> str:
         return hashlib.sha256(repr(value).encode()).hexdigest()
 
-    here = fingerprint(build_region.__wrapped__())
-    assert here == fingerprint(build_region.__wrapped__())
+    here = fingerprint(build_region.__wrapped__(YEAR))
+    assert here == fingerprint(build_region.__wrapped__(YEAR))
     code = ("import hashlib; from app.demo.seed import build_region; "
-            "print(hashlib.sha256(repr(build_region()).encode()).hexdigest())")
+            f"print(hashlib.sha256(repr(build_region({YEAR})).encode()).hexdigest())")
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(root)}
     elsewhere = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True,
@@ -161,7 +170,7 @@ def test_the_region_is_the_same_on_every_run():
 
 
 def test_every_demo_login_works_through_the_api(app, client):
-    summary = _seed()
+    summary = seeded_region().summary
     assert {login.role for login in summary.logins} == set(roles.ALL)
     for login in summary.logins:
         response = client.post("/api/v1/auth/tokens", json={"username": login.username, "password": login.password})
@@ -170,7 +179,7 @@ def test_every_demo_login_works_through_the_api(app, client):
 
 
 def test_catalog_search_finds_apple_products(app, client):
-    _seed()
+    seeded_region()
     body = client.get("/api/v1/listings?q=apel&per_page=100").get_json()
     assert body["meta"]["total"] >= 100
     names = [item["name"] for item in body["data"]]
@@ -188,16 +197,77 @@ def test_catalog_search_finds_apple_products(app, client):
 
 
 def test_flask_demo_seed_prints_the_logins(app):
+    first = seeded_region().summary.describe()
+    assert first.startswith("Data demo dimuat: ditambahkan ") and "pesanan." in first.splitlines()[0]
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
-    for username in [u[0] for u in region.CIVIL_SERVANTS] + [u[0] for u in region.SUPPLIER_LOGINS]:
-        assert username in result.output
-    assert region.DEMO_PASSWORD in result.output
-    assert "Produk tayang" in result.output and "Penyedia" in result.output
+    for output in (first, result.output):
+        for username in [u.username for u in region.CIVIL_SERVANTS] + [u.username for u in region.SUPPLIER_LOGINS]:
+            assert username in output
+        assert region.DEMO_PASSWORD in output
+        assert "Produk tayang" in output and "Penyedia" in output and "Foto produk" in output
+    assert "tidak ada yang ditambahkan" in result.output
     assert db.session.scalar(select(func.count(Skpd.id))) >= 30
 
-    again = runner.invoke(args=["demo", "seed"])
-    assert again.exit_code == 0, again.output
-    assert "tidak ada yang ditambahkan" in again.output
-    assert "penyedia.apel" in again.output
+
+def test_every_listing_has_a_picture_of_its_category(app, client):
+    seeded_region()
+    listings = db.session.scalars(select(Listing)).all()
+    assert listings and all(len(listing.photos) == 1 for listing in listings)
+    assert all(uploads.path_of(listing.photos[0].storage_key).stat().st_size > 10_000 for listing in listings)
+    looks = {}
+    for listing in {listing.category_id: listing for listing in listings}.values():
+        photo = listing.photos[0]
+        data = uploads.path_of(photo.storage_key).read_bytes()
+        upload = FileStorage(stream=io.BytesIO(data), filename="foto.jpg")
+        checked = uploads.check_file("photo", upload, (uploads.JPEG,), app.config["MAX_PHOTO_BYTES"])
+        assert checked.content_type == photo.content_type == uploads.JPEG
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.size == (800, 600)
+            looks[listing.category.name] = image.convert("RGB").resize((1, 1)).getpixel((0, 0))
+    assert len(looks) == len(db.session.scalars(select(Category)).all())
+    assert len(set(looks.values())) == len(looks)  # each category has colours of its own
+    some = listings[:60]
+    pictures = {uploads.path_of(l.photos[0].storage_key).read_bytes() for l in some}
+    assert len(pictures) == len({(l.category_id, l.name) for l in some})  # the listing's name is on its picture
+
+    page = client.get("/katalog/produk-unggulan?q=keripik apel")
+    assert page.status_code == 200
+    shown = re.findall(r'<img src="(/katalog/foto/\d+)" alt="([^"]+)"', page.get_data(as_text=True))
+    assert len(shown) >= 10
+    picture = client.get(shown[0][0])
+    assert picture.status_code == 200 and picture.mimetype == "image/jpeg"
+    assert picture.data.startswith(b"\xff\xd8\xff")
+
+
+def _row_counts() -> dict[str, int]:
+    return {t.name: db.session.scalar(select(func.count()).select_from(t))
+            for t in db.metadata.sorted_tables if t.name != "alembic_version"}
+
+
+def test_flask_demo_seed_refuses_production(app, monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "production-like-secret")
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    production = create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                            UPLOAD_DIR=str(tmp_path / "uploads"))
+    before = _row_counts()
+    with production.app_context():
+        result = production.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code != 0
+    assert "Data demo tidak dimuat: ELOKAL_ENV=production" in result.output
+    assert _row_counts() == before
+    assert not (tmp_path / "uploads").exists()
+
+
+def test_flask_demo_seed_refuses_production_from_the_environment(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    database = tmp_path / "produksi.sqlite"
+    env = {**os.environ, "ELOKAL_ENV": "production", "SECRET_KEY": "production-like-secret",
+           "DATABASE_URL": f"sqlite:///{database}", "ELOKAL_INSTANCE": str(tmp_path / "instance"),
+           "UPLOAD_DIR": str(tmp_path / "uploads")}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo", "seed"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "Data demo tidak dimuat: ELOKAL_ENV=production" in result.stderr
+    assert not database.exists() and not (tmp_path / "uploads").exists()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 
 from sqlalchemy import event, insert, select, text
 
@@ -53,6 +54,20 @@ def record(actor, action: str, obj_type: str, obj_id, data: dict | None = None) 
         object_id=str(obj_id),
         data=json.dumps(data or {}, ensure_ascii=False, sort_keys=True, default=str),
     ))
+
+
+@contextmanager
+def savepoint():
+    """A nested transaction for work that may be refused: when the block raises, what it did is
+    undone, the audit entries it noted included, and the exception goes on."""
+    noted = db.session.info.setdefault(_NOTED, [])
+    kept = len(noted)
+    try:
+        with db.session.begin_nested():
+            yield
+    except BaseException:
+        del noted[kept:]
+        raise
 
 
 @event.listens_for(db.session, "before_commit")

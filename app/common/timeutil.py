@@ -2,21 +2,42 @@
 
 :func:`now` is the app's one clock: every "now" and "today" (stored times, the
 WIB date of a rule, session ages) derives from it. Tests move it with
-time-machine, which stands in for the system clock it reads.
+time-machine, which stands in for the system clock it reads. The demo seed and
+tools that replay a past (``app.demo``) set it for a block of work with :func:`at`;
+the app itself never does.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
 WIB = ZoneInfo("Asia/Jakarta")
+_SET: ContextVar[datetime | None] = ContextVar("elokal_now", default=None)
 
 
 def now() -> datetime:
-    """The one clock: the current moment, as an aware UTC time."""
-    return datetime.now(timezone.utc)
+    """The one clock: the current moment, as an aware UTC time (the moment :func:`at` set, if any)."""
+    return _SET.get() or datetime.now(timezone.utc)
+
+
+@contextmanager
+def at(moment: datetime):
+    """Hold the clock at ``moment`` (aware, or naive WIB) for the block: for the demo seed and tools only.
+
+    Every "now" of the app then reads ``moment``, so what the block does is dated as if
+    done then. Blocks nest; tests move the clock with time-machine instead.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=WIB)
+    token = _SET.set(moment.astimezone(timezone.utc))
+    try:
+        yield moment
+    finally:
+        _SET.reset(token)
 
 
 def utcnow() -> datetime:

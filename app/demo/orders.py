@@ -1,4 +1,4 @@
-"""A year of orders for the demo region, loaded by ``seed_demo()``.
+"""A year of orders for the demo region, made through the order services by ``seed_demo()``.
 
 The buyers are the SKPD with a full set of demo logins (pp, ppk and bendahara:
 DISPAR and DISKOMINFO); the sellers are the verified suppliers with a demo login,
@@ -6,144 +6,92 @@ in all three storefronts. Orders are placed on working days over the twelve mont
 up to now, busier in the second half of the fiscal year, and each one walks the flow
 of PRODUCT.md §4 step by step: created by the pp (by the ppk when the total exceeds
 the PP limit, and now and then anyway), approved, accepted by the supplier (sometimes
-after a counter-offer), shipped or started, received with a BAST, paid with an SP2D.
-Some are refused, cancelled or expire on the way; the others stop where their next
-step lies after now, so the recent ones are still open. A few orders of the last two
-working days are kept waiting (menunggu_ppk, menunggu_penyedia, negosiasi). Every
-step is an ``OrderEvent`` by the demo user who would take it, and steps of the last
-month leave the notifications the app would have sent.
+after a counter-offer), shipped or started, received with a BAST, paid with an SP2D;
+the ppk rates a little under half of the received orders. Some are refused,
+cancelled or expire on the way (``orders.expire_overdue``, as the cron would); the
+others stop where their next step lies after now, so the recent ones are still open.
+A few orders of the last two working days are kept waiting (menunggu_ppk,
+menunggu_penyedia, negosiasi).
 
-The rows obey the rules the app enforces: amounts from ``taxes.compute``; an order
-is only placed when its budget line, stock and daily capacity can take it, counting
-every order from its creation (released ones too, so no moment was ever oversold),
-and budget lines are spent at a pace (a share of the pagu growing through the year);
-``committed``, stock and ``DailyCapacityUse`` then hold exactly what the orders that
-still hold budget reserve, ``realized`` what was paid; numbers are per SKPD and year
-and continue the ``OrderCounter`` rows. The budget line is the SKPD's account for
-the category when its DPA has one (catering on Belanja Makanan dan Minuman Rapat,
-tents on Belanja Sewa Tenda, ...); categories the DPA has no account for (batik,
-flowers, event organisers for these two SKPD) go on the line with the most room.
+Every step is a call of ``app.procurement.orders`` by the demo user who would take
+it, with the app's clock held at the moment the step happens (``timeutil.at``), the
+steps of all orders in the order of time. Numbers, amounts, reservations of budget,
+stock and daily capacity, ``respond_by``, acceptance, BAST and SP2D dates, the
+suppliers' ratings, notifications and audit entries are therefore the services'
+own. Buyers choose as a person would: a budget line of the SKPD's DPA for the
+category (catering on Belanja Makanan dan Minuman Rapat, tents on Belanja Sewa
+Tenda, ...; else the line with the most room) within its cash plan (a share of the
+pagu growing through the year), quantities within the stock or free days the catalog
+shows. Whatever the services refuse then (pagu, stock or capacity gone, over the PP
+limit) is not placed. The demo users read their notifications at the end of each
+working day but the last week's; those older than a month are cleared, and none is
+mailed.
 
 Deterministic: one seeded ``random.Random`` draws everything, so the orders depend
 only on the moment of the run (the window ends then). Nothing is written when the
-buyer SKPD already have orders. No audit entries: the audit chain records what users
-do in the app, and the demo data is not that.
+buyer SKPD already have orders.
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, select
 
+from app.audit.services import savepoint
 from app.auth import roles
 from app.auth.models import User
-from app.common.money import rupiah
-from app.common.timeutil import to_wib, utcnow, wib_to_utc
-from app.common.workdays import add_working_days, is_working_day
-from app.etalase.models import Category, DailyCapacityUse, Etalase, Listing
+from app.common import timeutil
+from app.common.errors import Conflict, Forbidden, ServiceError
+from app.common.workdays import is_working_day
+from app.etalase.models import Category, Listing
+from app.etalase.services import availability
 from app.extensions import db
+from app.notifications import services as notifications
 from app.notifications.models import Notification
-from app.procurement import taxes
-from app.procurement.models import BudgetLine, Order, OrderCounter, OrderEvent, OrderLine, Skpd
-from app.procurement.state import ACCEPTED_STATUSES, OPEN_STATUSES, SYSTEM
+from app.procurement import orders
+from app.procurement.models import BudgetLine, Order
 from app.suppliers.models import Supplier
 
 from . import region
 
-SEED = "elokal-demo-orders-v1"
-HOLDING = (*OPEN_STATUSES, *ACCEPTED_STATUSES)
+SEED = "elokal-demo-orders-v2"
 ORDERS_PER_DAY = 3.3  # on an average working day
 MONTH_WEIGHTS = (0.55, 0.75, 0.9, 1.0, 1.05, 1.1, 1.1, 1.35, 1.15, 1.2, 1.2, 1.3)  # January … December
-SUPPLIER_WEIGHTS = {"katering-bu-endang": 30, "tenda-arjuno": 22, "apel-brosem": 20, "bunga-sidomulyo": 10,
-                    "eo-kusuma-agro": 9, "batik-kembang-kota": 9}
 MISFIT_WEIGHT = 0.3  # a supplier selling nothing the SKPD's DPA has an account for is chosen less often
 KEPT_WAITING = ("menunggu_ppk", "menunggu_penyedia", "negosiasi", "menunggu_ppk", "menunggu_penyedia",
                 "negosiasi", "menunggu_ppk", "menunggu_penyedia")
-OPENS, CLOSES = time(8, 0), time(16, 0)
+OPENS, CLOSES, READS = time(8, 0), time(16, 0), time(16, 30)
 NOTIFY_DAYS = 30
 UNREAD_DAYS = 7
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
-# The accounts (keys of region.ACCOUNTS) a category is bought on, best first.
-ACCOUNTS_BY_CATEGORY = {
-    "Olahan Apel": ("mamin_rapat", "mamin_tamu", "cinderamata"),
-    "Makanan Ringan": ("mamin_rapat", "mamin_tamu"),
-    "Kopi": ("mamin_rapat", "mamin_tamu"),
-    "Sayur dan Buah": ("mamin_rapat", "mamin_lapangan"),
-    "Katering": ("mamin_rapat", "mamin_tamu", "mamin_lapangan"),
-    "Paket Rapat": ("mamin_rapat",),
-    "Batik": ("pakaian_batik", "cinderamata"),
-    "Kerajinan": ("cinderamata",),
-    "Bunga Potong": ("dekorasi", "acara"),
-    "Dekorasi": ("dekorasi", "acara"),
-    "Event Organizer": ("acara",),
-    "Dokumentasi": ("dokumentasi", "acara"),
-    "Pelatihan": ("pelatihan",),
-    "Tenda": ("sewa_tenda", "acara"),
-    "Kursi dan Meja": ("sewa_kursi", "sewa_tenda", "acara"),
-    "Sound System": ("sewa_sound", "acara"),
-    "Peralatan Multimedia": ("sewa_multimedia", "acara"),
-    "Kendaraan": ("sewa_kendaraan",),
-    "Gedung dan Tempat": ("sewa_gedung", "acara"),
-}
-ACTIVITIES = {
-    "DISPAR": ("Festival Apel dan Bunga Kota Batu", "Rapat Koordinasi Pengelola Desa Wisata",
-               "Famtrip Media dan Agen Perjalanan", "Pelatihan Pemandu Wisata Desa", "Batu Tourism Expo",
-               "Lomba Kelompok Sadar Wisata Tingkat Kota", "Rapat Evaluasi Kunjungan Wisatawan",
-               "Sosialisasi Sapta Pesona"),
-    "DISKOMINFO": ("Rapat Koordinasi Kota Cerdas", "Bimtek Pengelola Laman Perangkat Daerah",
-                   "Sosialisasi Keterbukaan Informasi Publik", "Forum Komunikasi Media",
-                   "Rapat Evaluasi Layanan Pengaduan Warga", "Pameran Inovasi Digital",
-                   "Diseminasi Informasi Program Pemerintah", "Siaran Langsung Hari Jadi Kota Batu"),
-}
-GENERAL_ACTIVITIES = ("Rapat Koordinasi Internal", "Rapat Evaluasi Kinerja Triwulan", "Sosialisasi Program Kerja")
-VENUES = ("Graha Pancasila, Balai Kota Among Tani, Jl. Panglima Sudirman No. 507, Pesanggrahan, Kota Batu",
-          "Alun-Alun Kota Batu, Jl. Gajah Mada, Sisir, Kota Batu",
-          "Lapangan Stadion Brantas, Jl. Stadion, Temas, Kota Batu",
-          "Balai Desa Bumiaji, Jl. Raya Bumiaji, Kota Batu",
-          "Pendopo Kecamatan Junrejo, Jl. Raya Junrejo, Kota Batu",
-          "Taman Rekreasi Songgoriti, Jl. Arumdalu, Songgokerto, Kota Batu")
-REJECT_REASONS = ("Kegiatan ditunda sesuai disposisi pimpinan; pesanan akan diajukan ulang.",
-                  "Jumlah melebihi kebutuhan kegiatan; sesuaikan dengan daftar peserta.",
-                  "Spesifikasi belum sesuai dengan kerangka acuan kerja kegiatan.",
-                  "Mata anggaran tidak sesuai dengan jenis belanja; ajukan dengan rekening yang benar.")
-CANCEL_REASONS = ("Kegiatan dibatalkan karena bertepatan dengan agenda Wali Kota.",
-                  "Jumlah peserta berubah; pesanan dibuat ulang dengan jumlah yang benar.",
-                  "Salah memilih produk; pesanan dibuat ulang.",
-                  "Tanggal kegiatan diundur ke bulan berikutnya.")
-DECLINE_REASONS = ("Bahan baku sedang tidak tersedia dalam jumlah yang diminta.",
-                   "Tenaga kerja pada tanggal tersebut sudah penuh untuk acara lain.",
-                   "Waktu persiapan tidak cukup untuk jumlah pesanan ini.",
-                   "Armada kami tidak dapat menjangkau lokasi pada jam yang diminta.")
-REJECT_COUNTER_REASONS = ("Tawaran baru mensyaratkan uang muka; tidak sesuai ketentuan pembayaran.",
-                          "Kegiatan dijadwalkan ulang sebelum tawaran disetujui; pesanan tidak dilanjutkan.")
-EXPIRE_REASON = "Penyedia tidak menjawab dalam batas waktu."
-RATING_COMMENTS = {
-    5: ("Tepat waktu dan kualitas sangat baik.", "Pelayanan ramah, sesuai pesanan.",
-        "Sangat memuaskan, akan memesan lagi."),
-    4: ("Sesuai pesanan, pengiriman sedikit terlambat.", "Kualitas baik; kemasan bisa lebih rapi.",
-        "Baik, koordinasi lancar."),
-    3: ("Cukup; beberapa item kurang sesuai spesifikasi.", "Datang terlambat satu jam dari jadwal."),
-    2: ("Terlambat dan jumlah kurang, baru dilengkapi keesokan harinya.",),
-    1: ("Tidak sesuai pesanan; perlu evaluasi penyedia.",),
-}
+_story = region.load("orders")
+SUPPLIER_WEIGHTS: dict[str, int] = _story["supplier_weights"]
+ACCOUNTS_BY_CATEGORY: dict[str, list[str]] = _story["accounts_by_category"]  # best first
+REASONS: dict[str, list[str]] = _story["reasons"]
+RATING_COMMENTS = {int(score): comments for score, comments in _story["rating_comments"].items()}
+
+Step = Iterator[datetime]  # a story yields the moment (WIB) of its next step and takes it when resumed then
 
 
 @dataclass
 class _Buyer:
-    skpd: Skpd
+    skpd_id: int
+    code: str
     pp: User
     ppk: User
     bendahara: User
-    lines: dict[int, list[BudgetLine]]  # by year
+    accounts: set[str]  # the account codes of its DPA
     office: str
-    activities: tuple[str, ...]
+    activities: list[str]
 
 
 @dataclass
@@ -151,133 +99,60 @@ class _Seller:
     supplier: Supplier
     user: User
     listings: list[Listing]
-    weight: int
+    weight: float
 
 
-@dataclass
-class _Step:
-    action: str
-    status: str
-    at: datetime  # WIB
-    by: User | None
-    reason: str | None = None
+def rate(actor: User, order_id: int, score: int, comment: str | None) -> Order:
+    """The ppk's rating of an order, through the order services (the one place that names the call)."""
+    return orders.rate(actor, order_id, {"score": score, "comment": comment or ""})
 
 
-@dataclass
-class _Draft:
-    """An order being made up, with what the seed needs beside its columns."""
-
-    order: Order
-    buyer: _Buyer
-    seller: _Seller
-    created: datetime  # WIB
-    creator: User
-    lines: list[OrderLine]  # written with the order's id once it has one
-    listings: list[Listing]
-    per_day: bool
-    steps: list[_Step] = field(default_factory=list)
-
-
-class _Books:
-    """What budget lines, stock and daily capacity have given out.
-
-    ``ever_*`` counts every order from its creation on (what the checks use);
-    the other counters only the orders that still hold at the end (what is written).
-    """
-
-    def __init__(self, capacity_in_use: dict[tuple[int, date], int]):
-        self.ever_budget: dict[int, int] = defaultdict(int)
-        self.ever_stock: dict[int, int] = defaultdict(int)
-        self.ever_days: dict[tuple[int, date], int] = defaultdict(int, capacity_in_use)
-        self.committed: dict[int, int] = defaultdict(int)
-        self.realized: dict[int, int] = defaultdict(int)
-        self.stock: dict[int, int] = defaultdict(int)
-        self.days: dict[tuple[int, date], int] = defaultdict(int)
-
-
-def seed_orders(skpds: dict[str, Skpd], suppliers: dict[str, Supplier]) -> int:
+def seed_orders(skpds: dict, suppliers: dict[str, Supplier]) -> int:
     """Add a year of orders of the demo buyers to the current session; return how many (0 if they have orders).
 
     ``skpds`` and ``suppliers`` are the demo region's rows by SKPD code and supplier key.
+    The clock is read once: the year ends at this moment.
     """
-    session = db.session
-    buyer_codes = [code for code in skpds if _has_full_staff(code)]
-    buyer_ids = [skpds[code].id for code in buyer_codes]
-    if not buyer_ids or session.scalar(select(Order.id).where(Order.skpd_id.in_(buyer_ids)).limit(1)):
+    buyer_ids = [skpd.id for code, skpd in skpds.items() if _has_full_staff(code)]
+    if not buyer_ids or db.session.scalar(select(Order.id).where(Order.skpd_id.in_(buyer_ids)).limit(1)):
         return 0
-    now = to_wib(utcnow()).replace(tzinfo=None, microsecond=0)
-    rng = random.Random(SEED)
-    buyers = _buyers([skpds[code] for code in buyer_codes])
+    buyers = _buyers([skpd for code, skpd in skpds.items() if skpd.id in buyer_ids])
     sellers = _sellers(suppliers)
     if not buyers or not sellers:
         return 0
-    listing_ids = [listing.id for seller in sellers for listing in seller.listings]
-    usage_rows = {(row.listing_id, row.day): row for row in session.scalars(
-        select(DailyCapacityUse).where(DailyCapacityUse.listing_id.in_(listing_ids)))}
-    books = _Books({key: row.reserved for key, row in usage_rows.items()})
-    maker = _Maker(rng, now, buyers, sellers, books)
-
-    drafts = []
-    # The orders kept waiting first, so that they find budget and capacity; then the rest by date.
-    for moment, waiting in sorted(_moments(rng, now), key=lambda item: item[1] is None):
-        draft = maker.make(moment, waiting)
-        if draft is not None:
-            drafts.append(draft)
-    _number(drafts, session)
-    for draft in drafts:
-        _settle(draft, books)
-    _rate(rng, drafts)
-    _update_ratings(drafts)
-
-    # The orders through the ORM (their ids are needed); the many rows below them in one executemany each.
-    session.add_all([draft.order for draft in drafts])
-    new_usage = _write_books(books, buyers, sellers, usage_rows)
-    session.flush()
-    line_columns = [c.key for c in OrderLine.__table__.columns if c.key not in ("id", "order_id")]
-    _insert(OrderLine, [{"order_id": d.order.id, **{key: getattr(line, key) for key in line_columns}}
-                        for d in drafts for line in d.lines])
-    _insert(OrderEvent, [{"order_id": d.order.id, "action": s.action, "status": s.status, "at": wib_to_utc(s.at),
-                          "by_id": s.by.id if s.by else None, "by_name": s.by.username if s.by else SYSTEM,
-                          "reason": s.reason} for d in drafts for s in d.steps])
-    _insert(DailyCapacityUse, new_usage)
-    _insert(Notification, _notifications(rng, drafts, now))
-    return len(drafts)
-
-
-def _insert(model, rows: list[dict]) -> None:
-    if rows:
-        db.session.execute(insert(model.__table__), rows)
+    year = _Year(random.Random(SEED), timeutil.now_wib().replace(tzinfo=None, microsecond=0), buyers, sellers)
+    return year.run()
 
 
 def _has_full_staff(code: str) -> bool:
     """Whether the demo region has a pp, a ppk and a bendahara login for this SKPD."""
-    return {role for _, role, skpd, *_ in region.CIVIL_SERVANTS if skpd == code} >= set(roles.SKPD_ROLES)
+    return {person.role for person in region.CIVIL_SERVANTS if person.skpd == code} >= set(roles.SKPD_ROLES)
 
 
-def _buyers(skpds: list[Skpd]) -> list[_Buyer]:
+def _buyers(skpds: list) -> list[_Buyer]:
     staff = {u.username: u for u in db.session.scalars(
-        select(User).where(User.username.in_([row[0] for row in region.CIVIL_SERVANTS]), User.active.is_(True)))}
-    lines: dict[int, dict[int, list[BudgetLine]]] = defaultdict(lambda: defaultdict(list))
-    for line in db.session.scalars(select(BudgetLine).where(BudgetLine.skpd_id.in_([s.id for s in skpds]))
-                                   .order_by(BudgetLine.year, BudgetLine.code)):
-        lines[line.skpd_id][line.year].append(line)
+        select(User).where(User.username.in_([p.username for p in region.CIVIL_SERVANTS]), User.active.is_(True)))}
+    codes = defaultdict(set)
+    for skpd_id, code in db.session.execute(select(BudgetLine.skpd_id, BudgetLine.code)
+                                            .where(BudgetLine.skpd_id.in_([s.id for s in skpds]))):
+        codes[skpd_id].add(code)
     buyers = []
     for skpd in skpds:
-        people = {role: staff.get(username) for username, role, code, *_ in region.CIVIL_SERVANTS
-                  if code == skpd.code}
+        people = {p.role: staff.get(p.username) for p in region.CIVIL_SERVANTS if p.skpd == skpd.code}
         if all(people.get(role) for role in roles.SKPD_ROLES):
-            buyers.append(_Buyer(skpd, people[roles.PP], people[roles.PPK], people[roles.BENDAHARA],
-                                 lines[skpd.id], f"Kantor {skpd.name}, Balai Kota Among Tani, "
+            buyers.append(_Buyer(skpd.id, skpd.code, people[roles.PP], people[roles.PPK], people[roles.BENDAHARA],
+                                 codes[skpd.id], f"Kantor {skpd.name}, Balai Kota Among Tani, "
                                  "Jl. Panglima Sudirman No. 507, Pesanggrahan, Kota Batu",
-                                 ACTIVITIES.get(skpd.code, GENERAL_ACTIVITIES)))
+                                 _story["activities"].get(skpd.code, _story["general_activities"])))
     return buyers
 
 
 def _sellers(suppliers: dict[str, Supplier]) -> list[_Seller]:
-    keys = [key for _, key in region.SUPPLIER_LOGINS if key in suppliers and suppliers[key].status == "verified"]
+    keys = [login.key for login in region.SUPPLIER_LOGINS
+            if login.key in suppliers and suppliers[login.key].status == "verified"]
     by_id = {suppliers[key].id: key for key in keys}
     users = {u.supplier_id: u for u in db.session.scalars(
-        select(User).where(User.username.in_([name for name, _ in region.SUPPLIER_LOGINS]),
+        select(User).where(User.username.in_([login.username for login in region.SUPPLIER_LOGINS]),
                            User.supplier_id.in_(by_id), User.active.is_(True)))}
     listings = defaultdict(list)
     for listing in db.session.scalars(select(Listing).where(Listing.supplier_id.in_(by_id),
@@ -288,7 +163,10 @@ def _sellers(suppliers: dict[str, Supplier]) -> list[_Seller]:
             for key in keys if suppliers[key].id in users and listings[suppliers[key].id]]
 
 
-def _moments(rng: random.Random, now: datetime):
+# --- When things happen ----------------------------------------------------------------
+
+
+def _moments(rng: random.Random, now: datetime) -> list[tuple[datetime, str | None]]:
     """When orders are created (WIB), each with the status it is kept waiting in (or None).
 
     Working days of the twelve months up to now, busier late in the year; and a few
@@ -348,35 +226,207 @@ def _office_between(start: datetime, end: datetime, share: float) -> datetime:
     return end
 
 
-def _tidy(quantity: int) -> int:
-    if quantity >= 200:
-        return round(quantity / 10) * 10
-    if quantity >= 50:
-        return round(quantity / 5) * 5
-    return quantity
+def tidy(count: int, steps: tuple[tuple[int, int], ...] = ((200, 10), (50, 5))) -> int:
+    """A drawn count as people put it: rounded to the step of the first limit it reaches, e.g. 20 from 200 on."""
+    for limit, step in steps:
+        if count >= limit:
+            return round(count / step) * step
+    return count
 
 
-class _Maker:
-    """Makes up orders one by one, keeping the books of what each takes."""
+def _once(call) -> Step:
+    """A story of one step: ``call`` at the moment the story is scheduled for."""
+    call()
+    yield from ()
 
-    def __init__(self, rng: random.Random, now: datetime, buyers: list[_Buyer], sellers: list[_Seller],
-                 books: _Books):
-        self.rng, self.now, self.buyers, self.sellers, self.books = rng, now, buyers, sellers, books
+
+# --- The year ----------------------------------------------------------------------------
+
+
+class _Year:
+    """The stories of every order (and of the users reading their notifications), run in the order of time."""
+
+    def __init__(self, rng: random.Random, now: datetime, buyers: list[_Buyer], sellers: list[_Seller]):
+        self.rng, self.now, self.buyers, self.sellers = rng, now, buyers, sellers
+        self.queue: list[tuple[datetime, int, Step]] = []
+        self.sequence = itertools.count()
         self.categories = dict(db.session.execute(select(Category.id, Category.name)).all())
-        self.per_day = {code for code, pricing in db.session.execute(select(Etalase.code, Etalase.pricing))
-                        if pricing == "per_day"}
-        self.config = current_app.config
-        self.account_codes = {key: values[0] for key, values in region.ACCOUNTS.items()}
-        self.listings = {listing.id: listing for seller in sellers for listing in seller.listings}
-        self.fits: dict[tuple[int, int], bool] = {}
+        self.account_codes = {key: account.code for key, account in region.ACCOUNTS.items()}
+        self.placed: list[Order] = []
 
-    def make(self, created: datetime, waiting: str | None) -> _Draft | None:
-        """An order created at ``created`` (WIB), or None when nothing fits the budget, stock or capacity."""
+    def schedule(self, moment: datetime, story: Step) -> None:
+        """Run ``story`` from ``moment`` on, unless that lies after now."""
+        if moment <= self.now:
+            heapq.heappush(self.queue, (moment, next(self.sequence), story))
+
+    def run(self) -> int:
+        """Every step up to now, each with the clock at its moment; returns how many orders were placed."""
+        for moment, waiting in _moments(self.rng, self.now):
+            self.schedule(moment, self._order(moment, waiting))
+        users = [u for b in self.buyers for u in (b.pp, b.ppk, b.bendahara)] + [s.user for s in self.sellers]
+        for user in users:
+            self.schedule(self._first_reading(), self._reading(user))
+        while self.queue:
+            moment, _, story = heapq.heappop(self.queue)
+            with timeutil.at(moment):
+                following = next(story, None)
+                db.session.flush()  # rows with a default time (notifications) are dated now
+            if following is not None:
+                self.schedule(following, story)
+        with timeutil.at(self.now):
+            orders.expire_overdue()  # the cron's last run
+            db.session.flush()
+        self._clear_old_notifications(users)
+        notifications.forget_mail()
+        return len(self.placed)
+
+    # --- notifications
+
+    def _first_reading(self) -> datetime:
+        day = (self.now - timedelta(days=NOTIFY_DAYS)).date()
+        return datetime.combine(day, READS)
+
+    def _reading(self, user: User) -> Step:
+        """The user reads the notifications at the end of each working day, but for the last week's."""
+        moment = self._first_reading()
+        while moment <= self.now - timedelta(days=UNREAD_DAYS):
+            if is_working_day(moment.date()):
+                notifications.mark_all_read(user)
+            moment += timedelta(days=1)
+            yield moment
+
+    def _clear_old_notifications(self, users: list[User]) -> None:
+        since = timeutil.wib_to_utc(self.now - timedelta(days=NOTIFY_DAYS))
+        db.session.flush()
+        db.session.execute(delete(Notification).where(Notification.user_id.in_([u.id for u in users]),
+                                                      Notification.created_at < since))
+
+    # --- one order
+
+    def _later(self, at: datetime, low: int, high: int, waiting: str | None) -> datetime:
+        """The moment of a next step: ``low``–``high`` minutes on, in office hours (before now when kept waiting)."""
+        if waiting:
+            return _office_between(at, self.now, self.rng.uniform(0.2, 0.5))
+        return _office(self.rng, at + timedelta(minutes=self.rng.randint(low, high), seconds=self.rng.randint(0, 59)))
+
+    def _reason(self, action: str) -> dict:
+        return {"reason": self.rng.choice(REASONS[action])}
+
+    def _order(self, created: datetime, waiting: str | None) -> Step:
+        """One order's story, from its creation at ``created`` (WIB) to where it stands now."""
+        rng = self.rng
+        placed = self._create(created, waiting)
+        if placed is None:
+            return
+        order, buyer, seller = placed
+        supplier = seller.user
+        creator = buyer.ppk if order.created_by_id == buyer.ppk.id else buyer.pp
+        at = created
+        if order.status == "menunggu_ppk":
+            if waiting == "menunggu_ppk":
+                return
+            fate = "approve" if waiting else rng.choices(("approve", "reject", "cancel"), (94, 3.5, 2.5))[0]
+            at = self._later(at, 15, 1200, waiting)
+            yield at
+            if fate != "approve":
+                actor = buyer.ppk if fate == "reject" else buyer.pp
+                orders.perform(actor, order.id, fate, self._reason(fate))
+                return
+            orders.perform(buyer.ppk, order.id, "approve", {})
+        respond_by = timeutil.to_wib(order.respond_by).replace(tzinfo=None)
+        if waiting == "menunggu_penyedia":
+            return
+        fate = "counter" if waiting else rng.choices(
+            ("accept", "counter", "decline", "silent", "cancel"), (85.5, 5.5, 3.5, 2.5, 3))[0]
+        if fate == "silent":
+            at = respond_by + timedelta(minutes=rng.randint(1, 15))
+            yield min(at, self.now) if respond_by <= self.now else at
+            orders.expire_overdue()
+            return
+        at = min(self._later(at, 10, 1800, waiting), respond_by - timedelta(minutes=30))
+        yield at
+        if fate in ("cancel", "decline"):
+            orders.perform(creator if fate == "cancel" else supplier, order.id, fate, self._reason(fate))
+            return
+        if fate == "counter":
+            orders.perform(supplier, order.id, "counter", {"lines": self._counter_offer(order)})
+            if waiting:
+                return
+            at = self._later(at, 30, 1200, None)
+            yield at
+            if rng.random() < 0.2:
+                orders.perform(buyer.ppk, order.id, "reject-counter", self._reason("reject-counter"))
+                return
+            orders.perform(buyer.ppk, order.id, "accept-counter", {})
+        else:
+            orders.perform(supplier, order.id, "accept", {})
+        yield from self._deliver(order, buyer, seller, at)
+
+    def _counter_offer(self, order: Order) -> list[dict]:
+        """Lower prices for the dearer lines (and the first): 3–10 % off, rounded down to 500 or 1.000."""
+        offer = []
+        for line in order.lines:
+            if line.unit_price >= 20_000 or line is order.lines[0]:
+                lowered = line.unit_price * self.rng.choice((90, 92, 95, 97)) // 100
+                offer.append({"listing_id": line.listing_id,
+                              "unit_price": max(1, lowered - lowered % (500 if lowered < 100_000 else 1_000))})
+        return offer
+
+    def _deliver(self, order: Order, buyer: _Buyer, seller: _Seller, at: datetime) -> Step:
+        """Shipped (or started), received with a BAST, rated now and then, paid; each as far as now allows."""
+        rng = self.rng
+        first = order.lines[0]
+        if first.start_date is None:
+            lead = max(line.listing.lead_time_days for line in order.lines)
+            at = _office(rng, at + timedelta(days=lead, minutes=rng.randint(30, 300)))
+        else:
+            begins = datetime.combine(first.start_date, time(6, 30)) + timedelta(minutes=rng.randint(0, 90))
+            at = max(begins, at + timedelta(minutes=30))
+        yield at
+        orders.perform(seller.user, order.id, "ship", {})
+        if first.start_date is None:
+            at = _office(rng, at + timedelta(days=rng.choice((0, 1, 1, 2, 3, 4, 5)), minutes=rng.randint(30, 240)))
+        else:
+            done = datetime.combine(first.end_date, time(9, 0)) + timedelta(
+                days=rng.choice((1, 1, 2, 3, 4, 6)), minutes=rng.randint(0, 360))
+            at = _office(rng, max(done, at + timedelta(hours=2)))
+        yield at
+        orders.perform(buyer.ppk, order.id, "receive", {"bast_number": self._bast_number(buyer),
+                                                         "date": at.date().isoformat()})
+        if rng.random() < 0.45:
+            score = rng.choices((5, 4, 3, 2, 1), (45, 38, 12, 4, 1))[0]
+            comment = rng.choice(RATING_COMMENTS[score]) if rng.random() < 0.7 else None
+            self.schedule(_office(rng, at + timedelta(minutes=rng.randint(20, 4000))),
+                          _once(lambda: rate(buyer.ppk, order.id, score, comment)))
+        delay = rng.choices(((2, 21), (22, 30), (31, 90)), (76, 12, 12))[0]
+        at = _office(rng, datetime.combine(at.date() + timedelta(days=rng.randint(*delay)), time(9, 0))
+                     + timedelta(minutes=rng.randint(0, 360)))
+        yield at
+        orders.perform(buyer.bendahara, order.id, "pay", {"sp2d_number": self._sp2d_number(),
+                                                          "date": at.date().isoformat()})
+
+    @staticmethod
+    def _bast_number(buyer: _Buyer) -> str:
+        """The SKPD's next BAST number of the year, as its register counts them: ``007/BAST/DISPAR/VI/2026``."""
+        today = timeutil.today_wib()
+        count = db.session.scalar(select(func.count(Order.id)).where(
+            Order.skpd_id == buyer.skpd_id, Order.bast_date >= date(today.year, 1, 1)))
+        return f"{count + 1:03d}/BAST/{buyer.code}/{ROMAN[today.month - 1]}/{today.year}"
+
+    @staticmethod
+    def _sp2d_number() -> str:
+        """BPKAD's next SP2D number of the year: ``00042/SP2D-LS/BPKAD/2026``."""
+        year = timeutil.today_wib().year
+        count = db.session.scalar(select(func.count(Order.id)).where(Order.payment_date >= date(year, 1, 1)))
+        return f"{count + 1:05d}/SP2D-LS/BPKAD/{year}"
+
+    # --- creation
+
+    def _create(self, created: datetime, waiting: str | None) -> tuple[Order, _Buyer, _Seller] | None:
+        """An order a demo buyer places at ``created``, or None when nothing it wants is to be had."""
         rng = self.rng
         buyer = rng.choice(self.buyers)
-        if not buyer.lines.get(created.year):
-            return None
-        created_utc = wib_to_utc(created)
+        created_utc = timeutil.wib_to_utc(created)
         offer = [(seller, [l for l in seller.listings if l.created_at <= created_utc])
                  for seller in self.sellers if seller.supplier.verified_at <= created_utc]
         offer = [(seller, listings) for seller, listings in offer if listings]
@@ -397,29 +447,26 @@ class _Maker:
         start = end = None
         if not goods:
             start = created.date() + timedelta(days=max(l.lead_time_days for l in chosen) + rng.randint(1, 12))
-            days = rng.choice((1, 1, 1, 2, 2, 3) if etalase in self.per_day else (1, 1, 1, 1, 2))
+            days = rng.choice((1, 1, 1, 2, 2, 3) if chosen[0].pricing == "per_day" else (1, 1, 1, 1, 2))
             end = start + timedelta(days=days - 1)
         wanted = {listing.id: self._quantity(listing) for listing in chosen}
+        ppk_anyway = waiting != "menunggu_ppk" and rng.random() < 0.12
+        data = {"delivery_address": rng.choice(_story["venues"]) if not goods and rng.random() < 0.6 else buyer.office,
+                "notes": f"Untuk kegiatan {rng.choice(buyer.activities)}." if rng.random() < 0.7 else None}
         for _ in range(3):
             lines = self._lines(chosen, wanted, start, end)
             if lines:
-                kind = taxes.GOODS if goods else taxes.SERVICES
-                amounts = taxes.compute(sum(l.line_total for l in lines), kind, seller.supplier.is_pkp,
-                                        seller.supplier.has_pp55)
-                line = self._budget_line(buyer, created, lines, amounts.total)
-                if line is not None:
-                    return self._draft(buyer, seller, created, waiting, kind, lines, amounts, line)
+                order = self._place(buyer, created, {**data, "lines": lines}, chosen, ppk_anyway)
+                if order is not None:
+                    self.placed.append(order)
+                    return order, buyer, seller
             wanted = {key: max(1, quantity // 2) for key, quantity in wanted.items()}
         return None
 
     def _fits(self, buyer: _Buyer, listing: Listing) -> bool:
         """Whether the buyer's DPA has an account for the listing's category."""
-        key = (buyer.skpd.id, listing.category_id)
-        if key not in self.fits:
-            codes = {line.code for lines in buyer.lines.values() for line in lines}
-            accounts = ACCOUNTS_BY_CATEGORY.get(self.categories[listing.category_id], ())
-            self.fits[key] = any(self.account_codes[account] in codes for account in accounts)
-        return self.fits[key]
+        accounts = ACCOUNTS_BY_CATEGORY.get(self.categories[listing.category_id], ())
+        return any(self.account_codes[account] in buyer.accounts for account in accounts)
 
     def _quantity(self, listing: Listing) -> int:
         rng = self.rng
@@ -431,344 +478,64 @@ class _Maker:
             wanted = rng.choice((1, 2, 2, 3, 4, 5, 6, 8, 10))
         else:
             budget = rng.choice((300_000, 500_000, 750_000, 1_000_000, 1_500_000, 2_000_000, 3_000_000))
-            wanted = _tidy(budget // listing.price)
+            wanted = tidy(budget // listing.price)
         return max(wanted, listing.min_order)
 
-    def _lines(self, chosen: list[Listing], wanted: dict[int, int], start: date | None,
-               end: date | None) -> list[OrderLine]:
-        """Order lines for what stock or capacity can still give, each at least the minimum order."""
-        books = self.books
+    @staticmethod
+    def _lines(chosen: list[Listing], wanted: dict[int, int], start: date | None, end: date | None) -> list[dict]:
+        """Order lines within what the catalog shows free (a buyer leaves some stock for others)."""
         lines = []
         for listing in chosen:
-            if listing.stock is not None:
-                room = min(listing.stock - listing.min_order, listing.stock * 4 // 5) - books.ever_stock[listing.id]
+            if start is None:
+                db.session.refresh(listing, ["stock"])
+                stock = availability(listing, {})["stock"]
+                room = min(stock - listing.min_order, stock * 4 // 5)
             else:
-                room = min(listing.capacity_per_day - books.ever_days[(listing.id, start + timedelta(days=n))]
-                           for n in range((end - start).days + 1))
+                days = availability(listing, {"start": start.isoformat(), "end": end.isoformat()})
+                room = min(day["available"] for day in days)
             quantity = min(max(wanted[listing.id], listing.min_order), room)
-            if quantity < listing.min_order:
-                continue
-            days = (end - start).days + 1 if start else None
-            multiplier = days if listing.etalase_code in self.per_day else 1
-            lines.append(OrderLine(
-                listing_id=listing.id, name=listing.name, unit=listing.unit, listed_price=listing.price,
-                unit_price=listing.price, quantity=quantity, start_date=start, end_date=end, days=days,
-                line_total=listing.price * quantity * multiplier))
+            if quantity >= listing.min_order:
+                lines.append({"listing_id": listing.id, "quantity": quantity,
+                              "start_date": start.isoformat() if start else None,
+                              "end_date": end.isoformat() if end else None})
         return lines
 
-    def _budget_line(self, buyer: _Buyer, created: datetime, lines: list[OrderLine],
-                     total: int) -> BudgetLine | None:
-        """The line the order is bought on: the category's account if the DPA has it, else the roomiest.
+    def _place(self, buyer: _Buyer, created: datetime, data: dict, chosen: list[Listing],
+               ppk_anyway: bool) -> Order | None:
+        """Create the order on the line with the most room for the category within the cash plan, if it fits.
 
-        A line gives out a share of its pagu that grows through the fiscal year, so that
-        the budget lasts to the end of the year as the SKPD's cash plan (anggaran kas) wants.
+        The pp creates it unless the ppk does anyway, or the services refuse the pp (over the PP limit).
         """
-        year_lines = buyer.lines[created.year]
-        main = max(lines, key=lambda l: l.line_total)
-        category = self.categories[self.listings[main.listing_id].category_id]
-        preferred = [self.account_codes[key] for key in ACCOUNTS_BY_CATEGORY.get(category, ())]
+        main = max(chosen, key=lambda listing: listing.price)
+        preferred = [self.account_codes[key] for key in ACCOUNTS_BY_CATEGORY.get(self.categories[main.category_id], ())]
         share = min(Decimal(1), Decimal("0.1") + Decimal("0.9") * created.timetuple().tm_yday / 365)
+        lines = db.session.execute(select(BudgetLine.id, BudgetLine.code, BudgetLine.ceiling, BudgetLine.committed)
+                                   .where(BudgetLine.skpd_id == buyer.skpd_id, BudgetLine.year == created.year)
+                                   .order_by(BudgetLine.code)).all()
+        matching = [line for line in lines if line.code in preferred] or lines
+        if not matching:
+            return None
+        line = max(matching, key=lambda l: int(l.ceiling * share) - l.committed)
+        room = int(line.ceiling * share) - line.committed
+        data = {**data, "budget_line_id": line.id}
 
-        def room(line: BudgetLine) -> int:
-            allowance = int(line.ceiling * share) - line.committed
-            return allowance - self.books.ever_budget[line.id]
-
-        matching = [line for code in preferred for line in year_lines if line.code == code]
-        candidates = matching or sorted(year_lines, key=room, reverse=True)
-        return next((line for line in candidates if room(line) >= total), None)
-
-    def _draft(self, buyer: _Buyer, seller: _Seller, created: datetime, waiting: str | None, kind: str,
-               lines: list[OrderLine], amounts: taxes.Amounts, budget_line: BudgetLine) -> _Draft:
-        rng, books = self.rng, self.books
-        big = amounts.total > self.config["PP_LIMIT"]
-        creator = buyer.ppk if big or (waiting != "menunggu_ppk" and rng.random() < 0.12) else buyer.pp
-        venue = kind == taxes.SERVICES and rng.random() < 0.6
-        order = Order(
-            year=created.year, skpd_id=buyer.skpd.id, supplier_id=seller.supplier.id,
-            budget_line_id=budget_line.id, created_by_id=creator.id, kind=kind, status="menunggu_ppk",
-            delivery_address=rng.choice(VENUES) if venue else buyer.office,
-            notes=f"Untuk kegiatan {rng.choice(buyer.activities)}." if rng.random() < 0.7 else None,
-            reserved_amount=amounts.total, created_at=wib_to_utc(created), **_amount_columns(amounts))
-        draft = _Draft(order, buyer, seller, created, creator, lines, [self.listings[l.listing_id] for l in lines],
-                       self.listings[lines[0].listing_id].etalase_code in self.per_day)
-        books.ever_budget[budget_line.id] += amounts.total
-        for line in lines:
-            if line.start_date is None:
-                books.ever_stock[line.listing_id] += line.quantity
-            else:
-                for n in range(line.days):
-                    books.ever_days[(line.listing_id, line.start_date + timedelta(days=n))] += line.quantity
-        _History(rng, self.now, self.config, draft, waiting).walk()
-        return draft
+        if not ppk_anyway:
+            try:
+                return _created(buyer.pp, data, room)
+            except Forbidden:
+                pass  # over the PP limit: the order is the ppk's to make
+            except ServiceError:
+                return None
+        try:
+            return _created(buyer.ppk, data, room)
+        except ServiceError:
+            return None
 
 
-def _amount_columns(amounts: taxes.Amounts) -> dict:
-    return {"subtotal": amounts.subtotal, "ppn": amounts.ppn, "total": amounts.total,
-            "withholding_ppn": amounts.withholding_ppn, "withholding_pph": amounts.withholding_pph,
-            "pph_kind": amounts.pph_kind, "net_to_supplier": amounts.net_to_supplier}
-
-
-class _History:
-    """Walks one order through the flow until its next step would come after now."""
-
-    def __init__(self, rng: random.Random, now: datetime, config, draft: _Draft, waiting: str | None):
-        self.rng, self.now, self.config, self.draft, self.waiting = rng, now, config, draft, waiting
-        self.at = draft.created
-
-    def later(self, low: int, high: int) -> datetime:
-        """The moment of the next step: ``low``–``high`` minutes on, in office hours (sooner when kept waiting)."""
-        if self.waiting:
-            self.at = _office_between(self.at, self.now, self.rng.uniform(0.2, 0.5))
-        else:
-            self.at = _office(self.rng, self.at + timedelta(minutes=self.rng.randint(low, high),
-                                                             seconds=self.rng.randint(0, 59)))
-        return self.at
-
-    def step(self, action: str, status: str, by: User | None, reason: str | None = None) -> bool:
-        """Record a step at ``self.at``; False (and nothing recorded) when that is after now."""
-        if self.at > self.now:
-            return False
-        self.draft.steps.append(_Step(action, status, self.at, by, reason))
-        self.draft.order.status = status
-        return True
-
-    def walk(self) -> None:
-        """Every step the order has taken by now."""
-        rng, draft, order = self.rng, self.draft, self.draft.order
-        buyer, supplier = draft.buyer, draft.seller.user
-        self.step("create", "menunggu_ppk", draft.creator)
-        if draft.creator is buyer.pp:
-            if self.waiting == "menunggu_ppk":
-                return
-            fate = "approve" if self.waiting else rng.choices(("approve", "reject", "cancel"), (94, 3.5, 2.5))[0]
-            self.later(15, 1200)
-            if fate == "reject":
-                self.step("reject", "ditolak", buyer.ppk, rng.choice(REJECT_REASONS))
-                return
-            if fate == "cancel":
-                self.step("cancel", "dibatalkan", buyer.pp, rng.choice(CANCEL_REASONS))
-                return
-        if not self.step("approve", "menunggu_penyedia", buyer.ppk):
-            return
-        days = self.config["RESPOND_WORKING_DAYS"]
-        respond_by = add_working_days(self.at, days)
-        order.respond_by = wib_to_utc(respond_by)
-        if self.waiting == "menunggu_penyedia":
-            return
-        fate = "counter" if self.waiting else rng.choices(
-            ("accept", "counter", "decline", "silent", "cancel"), (85.5, 5.5, 3.5, 2.5, 3))[0]
-        if fate == "silent":
-            self.at = respond_by + timedelta(minutes=rng.randint(1, 15))
-            if respond_by <= self.now:
-                self.at = min(self.at, self.now)
-            self.step("expire", "batal_otomatis", None, EXPIRE_REASON)
-            return
-        self.later(10, 1800)
-        self.at = min(self.at, respond_by - timedelta(minutes=30))
-        if fate == "cancel":
-            self.step("cancel", "dibatalkan", draft.creator, rng.choice(CANCEL_REASONS))
-            return
-        if fate == "decline":
-            self.step("decline", "ditolak", supplier, rng.choice(DECLINE_REASONS))
-            return
-        if fate == "counter":
-            if not self.step("counter", "negosiasi", supplier):
-                return
-            for line in draft.lines:
-                if line.unit_price >= 20_000 or line is draft.lines[0]:
-                    lowered = line.unit_price * rng.choice((90, 92, 95, 97)) // 100
-                    line.counter_price = max(1, lowered - lowered % (500 if lowered < 100_000 else 1_000))
-            if self.waiting:
-                return
-            self.later(30, 1200)
-            if rng.random() < 0.2:
-                self.step("reject-counter", "ditolak", buyer.ppk, rng.choice(REJECT_COUNTER_REASONS))
-                return
-            if not self.step("accept-counter", "diproses", buyer.ppk):
-                return
-            self._take_counter_offer()
-        elif not self.step("accept", "diproses", supplier):
-            return
-        order.accepted_at = wib_to_utc(self.at)
-        self._deliver()
-
-    def _take_counter_offer(self) -> None:
-        order, supplier = self.draft.order, self.draft.seller.supplier
-        for line in self.draft.lines:
-            if line.counter_price is not None:
-                line.unit_price, line.counter_price = line.counter_price, None
-                multiplier = line.days if self.draft.per_day else 1
-                line.line_total = line.unit_price * line.quantity * multiplier
-        amounts = taxes.compute(sum(l.line_total for l in self.draft.lines), order.kind, supplier.is_pkp,
-                                supplier.has_pp55)
-        for key, value in _amount_columns(amounts).items():
-            setattr(order, key, value)
-        order.reserved_amount = amounts.total
-
-    def _deliver(self) -> None:
-        """Shipped (or started), received with a BAST, paid; each as far as now allows."""
-        rng, draft, order = self.rng, self.draft, self.draft.order
-        supplier, buyer = draft.seller.user, draft.buyer
-        first = draft.lines[0]
-        if first.start_date is None:
-            lead = max(listing.lead_time_days for listing in draft.listings)
-            self.at = _office(rng, self.at + timedelta(days=lead, minutes=rng.randint(30, 300)))
-        else:
-            begins = datetime.combine(first.start_date, time(6, 30)) + timedelta(minutes=rng.randint(0, 90))
-            self.at = max(begins, self.at + timedelta(minutes=30))
-        if not self.step("ship", "dikirim", supplier):
-            return
-        if first.start_date is None:
-            self.at = _office(rng, self.at + timedelta(days=rng.choice((0, 1, 1, 2, 3, 4, 5)),
-                                                       minutes=rng.randint(30, 240)))
-        else:
-            done = datetime.combine(first.end_date, time(9, 0)) + timedelta(
-                days=rng.choice((1, 1, 2, 3, 4, 6)), minutes=rng.randint(0, 360))
-            self.at = _office(rng, max(done, self.at + timedelta(hours=2)))
-        if not self.step("receive", "diterima", buyer.ppk):
-            return
-        order.bast_date = self.at.date()
-        order.due_date = order.bast_date + timedelta(days=self.config["PAYMENT_TERM_DAYS"])
-        delay = rng.choices(((2, 21), (22, 30), (31, 75)), (78, 12, 10))[0]
-        self.at = _office(rng, datetime.combine(order.bast_date + timedelta(days=rng.randint(*delay)), time(9, 0))
-                          + timedelta(minutes=rng.randint(0, 360)))
-        if self.step("pay", "dibayar", buyer.bendahara):
-            order.payment_date = self.at.date()
-
-
-def _number(drafts: list[_Draft], session) -> None:
-    """Order numbers per SKPD and year (continuing the counters), in the order of creation; BAST and SP2D numbers."""
-    drafts.sort(key=lambda d: d.created)
-    counters = {(c.skpd_id, c.year): c for c in session.scalars(
-        select(OrderCounter).where(OrderCounter.skpd_id.in_({d.order.skpd_id for d in drafts})))}
-    for draft in drafts:
-        order = draft.order
-        counter = counters.get((order.skpd_id, order.year))
-        if counter is None:
-            counter = counters[(order.skpd_id, order.year)] = OrderCounter(skpd_id=order.skpd_id,
-                                                                             year=order.year, last=0)
-            session.add(counter)
-        counter.last += 1
-        order.number = f"SP-{order.year}-{draft.buyer.skpd.code}-{counter.last:06d}"
-    bast, sp2d = defaultdict(int), defaultdict(int)
-    for at, draft in _steps_in_order(drafts, "receive"):
-        key = (draft.buyer.skpd.code, at.year)
-        bast[key] += 1
-        draft.order.bast_number = f"{bast[key]:03d}/BAST/{key[0]}/{ROMAN[at.month - 1]}/{at.year}"
-    for at, draft in _steps_in_order(drafts, "pay"):
-        sp2d[at.year] += 1
-        draft.order.sp2d_number = f"{sp2d[at.year]:05d}/SP2D-LS/BPKAD/{at.year}"
-
-
-def _steps_in_order(drafts: list[_Draft], action: str) -> list[tuple[datetime, _Draft]]:
-    return sorted(((s.at, d) for d in drafts for s in d.steps if s.action == action), key=lambda pair: pair[0])
-
-
-def _settle(draft: _Draft, books: _Books) -> None:
-    """What the order holds at the end (budget, stock, capacity) and what was paid."""
-    order = draft.order
-    if order.status not in HOLDING:
-        order.reserved_amount = 0
-        return
-    books.committed[order.budget_line_id] += order.total
-    if order.status == "dibayar":
-        books.realized[order.budget_line_id] += order.total
-    for line in draft.lines:
-        if line.start_date is None:
-            books.stock[line.listing_id] += line.quantity
-        else:
-            for n in range(line.days):
-                books.days[(line.listing_id, line.start_date + timedelta(days=n))] += line.quantity
-
-
-def _rate(rng: random.Random, drafts: list[_Draft]) -> None:
-    """The ppk rates a little under half of the received orders, mostly well."""
-    for draft in drafts:
-        if draft.order.status in ("diterima", "dibayar") and rng.random() < 0.45:
-            score = rng.choices((5, 4, 3, 2, 1), (45, 38, 12, 4, 1))[0]
-            draft.order.rating_score = score
-            draft.order.rating_comment = rng.choice(RATING_COMMENTS[score]) if rng.random() < 0.7 else None
-
-
-def _write_books(books: _Books, buyers: list[_Buyer], sellers: list[_Seller],
-                 usage_rows: dict[tuple[int, date], DailyCapacityUse]) -> list[dict]:
-    """Budget lines, stock and existing capacity rows take what the orders hold; the capacity rows to add."""
-    for buyer in buyers:
-        for lines in buyer.lines.values():
-            for line in lines:
-                line.committed += books.committed[line.id]
-                line.realized += books.realized[line.id]
-    for seller in sellers:
-        for listing in seller.listings:
-            if listing.stock is not None and books.stock[listing.id]:
-                listing.stock -= books.stock[listing.id]
-    new_rows = []
-    for (listing_id, day), reserved in sorted(books.days.items()):
-        row = usage_rows.get((listing_id, day))
-        if row is None:
-            new_rows.append({"listing_id": listing_id, "day": day, "reserved": reserved})
-        else:
-            row.reserved += reserved
-    return new_rows
-
-
-def _update_ratings(drafts: list[_Draft]) -> None:
-    """Each supplier's rating: the average of all its rated orders (these and any before), to two decimals."""
-    scores = defaultdict(list)
-    for draft in drafts:
-        if draft.order.rating_score is not None:
-            scores[draft.seller.supplier].append(draft.order.rating_score)
-    for supplier, new in scores.items():
-        total, count = db.session.execute(
-            select(func.coalesce(func.sum(Order.rating_score), 0), func.count(Order.rating_score))
-            .where(Order.supplier_id == supplier.id, Order.rating_score.is_not(None))).one()
-        total, count = total + sum(new), count + len(new)
-        supplier.rating = (Decimal(total) / count).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        supplier.rating_count = count
-
-
-def _notifications(rng: random.Random, drafts: list[_Draft], now: datetime) -> list[dict]:
-    """What the app would have notified for the steps of the last month; read unless recent and still pending."""
-    since = now - timedelta(days=NOTIFY_DAYS)
-    rows = []
-    for draft in drafts:
-        order, buyer, creator = draft.order, draft.buyer, draft.steps[0].by
-        parties = [buyer.ppk, creator, draft.seller.user]
-        for step in draft.steps:
-            if step.at < since:
-                continue
-            pending = step is draft.steps[-1] and step.at >= now - timedelta(days=UNREAD_DAYS)
-            read_at = None if pending else wib_to_utc(min(step.at + timedelta(minutes=rng.randint(10, 900)), now))
-            for users, message in _messages(step, order, buyer, creator, draft.seller.user, parties):
-                for user in {u.id: u for u in users}.values():
-                    rows.append({"user_id": user.id, "order_id": order.id, "message": message[:500],
-                                 "created_at": wib_to_utc(step.at), "read_at": read_at})
-    return rows
-
-
-def _messages(step: _Step, order: Order, buyer: _Buyer, creator: User, supplier: User,
-              parties: list[User]) -> list[tuple[list[User], str]]:
-    """The notifications of one step, worded as ``app.procurement.orders`` words them."""
-    number, reason = order.number, step.reason
-    if step.action == "create":
-        return [([buyer.ppk], f"Pesanan {number} menunggu persetujuan Anda.")] if creator is buyer.pp else []
-    if step.action == "approve":
-        return [([supplier], f"Pesanan baru {number} menunggu jawaban Anda sebelum "
-                             f"{to_wib(order.respond_by):%d-%m-%Y %H:%M} WIB.")]
-    return {
-        "reject": [(parties, f"Pesanan {number} ditolak PPK: {reason}")],
-        "cancel": [(parties, f"Pesanan {number} dibatalkan: {reason}")],
-        "decline": [(parties, f"Pesanan {number} ditolak penyedia: {reason}")],
-        "reject-counter": [(parties, f"Tawaran harga {number} ditolak PPK: {reason}")],
-        "expire": [(parties, f"Pesanan {number} batal otomatis: penyedia tidak menjawab tepat waktu.")],
-        "accept": [([buyer.ppk, creator], f"Pesanan {number} diterima penyedia dan sedang diproses.")],
-        "counter": [([buyer.ppk], f"Penyedia mengajukan harga baru untuk {number}.")],
-        "accept-counter": [(parties, f"Harga baru {number} disetujui; total {rupiah(order.total)}.")],
-        "ship": [([buyer.ppk, creator], f"Pesanan {number} telah dikirim / dikerjakan. "
-                                        "Periksa dan tanda tangani BAST.")],
-        "receive": [([buyer.bendahara], f"BAST {number} ditandatangani; tagihan jatuh tempo "
-                                        f"{order.due_date.isoformat() if order.due_date else '-'}."),
-                    ([supplier], f"BAST {number} ditandatangani. Tagihan diterbitkan.")],
-        "pay": [([supplier], f"Pesanan {number} dibayar (SP2D {order.sp2d_number}); "
-                             f"diterima bersih {rupiah(order.net_to_supplier)}.")],
-    }[step.action]
+def _created(actor: User, data: dict, room: int) -> Order:
+    """``create_order`` in a savepoint, undone (and refused) when its total is beyond the cash plan's ``room``."""
+    with savepoint():
+        order = orders.create_order(actor, data)
+        if order.total > room:
+            raise Conflict("Di luar rencana anggaran kas.")  # the buyer, seeing the total, would not place it
+        return order

@@ -1,11 +1,14 @@
 """Load the demo region (``flask demo seed``): SKPD, budget lines, suppliers, listings, logins, orders.
 
-The data is built in memory first by ``build_region()`` — deterministic, from fixed
-seeds, independent of what the database holds — and then only what is missing is
-inserted, recognised by natural keys (SKPD code; supplier NIB; username; listing by
-supplier and name; budget line by SKPD, year and code). A year of orders is added by
-``app.demo.orders`` unless the demo buyers already have orders. A second run therefore
-adds nothing. Rows are inserted directly (no audit entries); the caller commits.
+The region's data lives in ``app/demo/data/*.json``. It is built in memory first by
+``build_region()`` — deterministic, from fixed seeds, independent of what the database
+holds — and then only what is missing is inserted, recognised by natural keys (SKPD
+code; supplier NIB; username; listing by supplier and name; budget line by SKPD, year
+and code); every listing without a photo gets a drawn picture. These rows are
+inserted directly (no audit entries). A year of orders is then made through the order
+services by ``app.demo.orders`` unless the demo buyers already have orders (those steps
+are audited as the services audit them). A second run therefore adds nothing. The
+caller commits.
 """
 from __future__ import annotations
 
@@ -19,16 +22,16 @@ from sqlalchemy import func, select
 
 from app.auth import roles
 from app.auth.models import User
-from app.common import uploads
+from app.common import timeutil, uploads
 from app.common.money import number_id
-from app.etalase.models import Category, Etalase, Listing, PriceChange
+from app.etalase.models import Category, Etalase, Listing, ListingPhoto, PriceChange
 from app.extensions import db
 from app.procurement.models import BudgetLine, Order, Skpd
 from app.suppliers.models import LEGAL_FORMS, Supplier, SupplierDocument
 
-from . import region
+from . import pictures, region
 from .catalog import CATALOG, Item, Variant
-from .orders import seed_orders
+from .orders import seed_orders, tidy
 
 SEED = "elokal-demo-kota-batu-v1"
 SUPPLIERS_FROM = datetime(2024, 2, 1, 8, 0)
@@ -36,6 +39,9 @@ LISTINGS_UNTIL = datetime(2026, 10, 31, 17, 0)
 PENDING_FROM = datetime(2026, 11, 16, 9, 0)
 REJECTED_FROM = datetime(2026, 8, 3, 9, 0)
 
+ADDED = {"skpd": "SKPD", "budget_lines": "rekening belanja", "suppliers": "penyedia",
+         "documents": "dokumen penyedia", "listings": "produk/jasa", "photos": "foto produk", "users": "pengguna",
+         "orders": "pesanan"}  # what a run adds, as it says so
 CATEGORY_ETALASE = {category: code for code, categories in CATALOG.items() for category in categories}
 
 
@@ -123,21 +129,12 @@ def _round_price(value: int) -> int:
     return round(value / 250_000) * 250_000
 
 
-def _round_count(value: int) -> int:
-    """Round a drawn quantity to a tidy number."""
-    if value >= 500:
-        return round(value / 50) * 50
-    if value >= 50:
-        return round(value / 5) * 5
-    return value
-
-
 def _draw(rng: random.Random, bounds: tuple[int, int]) -> int:
     low, high = bounds
     return rng.randint(low, high)
 
 
-def _budget_lines(code: str, accounts: tuple[str, ...]) -> tuple[BudgetSpec, ...]:
+def _budget_lines(code: str, accounts: tuple[str, ...], year: int) -> tuple[BudgetSpec, ...]:
     rng = _rng("skpd", code)
     own = [a for a in accounts if a != "mamin_rapat"]
     chosen = ["mamin_rapat", *rng.sample(own, rng.randint(1, min(3, len(own))))]
@@ -146,7 +143,7 @@ def _budget_lines(code: str, accounts: tuple[str, ...]) -> tuple[BudgetSpec, ...
         account, name, low, high = region.ACCOUNTS[key]
         if code.startswith("KEC-"):
             high = min(high, 300_000_000)
-        previous_year, this_year = region.FISCAL_YEARS
+        previous_year, this_year = fiscal_years(year)
         ceiling_now = round(rng.randint(low, high) / 50_000) * 50_000
         ceiling_before = round(ceiling_now * rng.randint(80, 112) / 100 / 50_000) * 50_000
         ceiling_before = min(max(ceiling_before, 50_000_000), 2_000_000_000)
@@ -208,7 +205,7 @@ def _description(item: Item, row: region.SupplierRow, etalase: str, category: st
 def _listing(rng: random.Random, row: region.SupplierRow, category: str, item: Item, variant: Variant,
              status: str, start: datetime, end: datetime) -> ListingSpec:
     etalase = CATEGORY_ETALASE[category]
-    amount = _round_count(_draw(rng, variant.amount or item.amount))
+    amount = tidy(_draw(rng, variant.amount or item.amount), ((500, 50), (50, 5)))
     min_order = _draw(rng, variant.min_order or item.min_order)
     if min_order > 10:
         min_order = round(min_order / 5) * 5
@@ -234,10 +231,9 @@ def _listing(rng: random.Random, row: region.SupplierRow, category: str, item: I
 def _listings(rng: random.Random, row: region.SupplierRow, index: int, start: datetime,
               end: datetime) -> tuple[ListingSpec, ...]:
     """The supplier's listings: its plan of active ones, plus an occasional draft or submission."""
-    plan = [(part.split(":")[0], int(part.split(":")[1])) for part in row.plan.split(",") if part]
     result: list[ListingSpec] = []
     names: set[str] = set()
-    for position, (category, count) in enumerate(plan):
+    for position, (category, count) in enumerate(row.plan):
         items = CATALOG[CATEGORY_ETALASE[category]][category]
         pool = [(item, variant) for item in items for variant in item.variants]
         extra = 1 if row.status == "verified" and position == 0 and index % 6 == 2 else 0
@@ -320,10 +316,15 @@ def _users(suppliers: dict[str, SupplierSpec]) -> tuple[UserSpec, ...]:
     return tuple(users)
 
 
-@lru_cache(maxsize=1)
-def build_region() -> Region:
-    """The whole demo region as plain specifications; the same on every call and every machine."""
-    skpds = tuple(SkpdSpec(code, name, _budget_lines(code, accounts)) for code, name, accounts in region.SKPD)
+def fiscal_years(year: int) -> tuple[int, int]:
+    """The fiscal years the demo region has a DPA for in ``year``: last year's and this year's."""
+    return year - 1, year
+
+
+@lru_cache(maxsize=2)
+def build_region(year: int) -> Region:
+    """The whole demo region of fiscal ``year`` as plain specifications; the same on every call and machine."""
+    skpds = tuple(SkpdSpec(code, name, _budget_lines(code, accounts, year)) for code, name, accounts in region.SKPD)
     taken: set[str] = set()
     suppliers = tuple(_supplier(row, index, taken) for index, row in enumerate(region.SUPPLIERS))
     return Region(skpds, suppliers, _users({s.key: s for s in suppliers}))
@@ -425,11 +426,8 @@ class SeedSummary:
         """Counts and the table of demo logins, as ``flask demo seed`` prints them."""
         n = number_id
         t = self.totals
-        labels = {"skpd": "SKPD", "budget_lines": "rekening belanja", "suppliers": "penyedia",
-                  "documents": "dokumen penyedia", "listings": "produk/jasa", "users": "pengguna",
-                  "orders": "pesanan"}
         if self.added_anything:
-            added = ", ".join(f"{n(v)} {labels[k]}" for k, v in self.added.items() if v)
+            added = ", ".join(f"{n(v)} {ADDED[k]}" for k, v in self.added.items() if v)
             head = f"Data demo dimuat: ditambahkan {added}."
         else:
             head = "Data demo sudah lengkap; tidak ada yang ditambahkan."
@@ -455,6 +453,7 @@ class SeedSummary:
             + ", ".join(f"{name} {n(count)}" for name, count in active),
             f"  Produk belum tayang  {n(sum(v for k, v in listings.items() if k != 'active'))} "
             f"(draf {n(listings.get('draft', 0))}, menunggu kurasi {n(listings.get('submitted', 0))})",
+            f"  Foto produk          {n(t['photos'])}",
             f"  Pengguna             {n(t['users'])}",
             f"  Pesanan              {n(t['orders'])}",
             "",
@@ -485,11 +484,17 @@ def seed_demo() -> SeedSummary:
     """Insert whatever of the demo region is missing into the current session; the caller commits.
 
     Idempotent and deterministic: the region is always the same, and rows already present
-    (by natural key) are left as they are.
+    (by natural key) are left as they are. The app's clock is held at the moment of the run
+    (to the second) throughout, and the orders of the past year move it to each of their steps.
     """
+    with timeutil.at(timeutil.now().replace(microsecond=0)):
+        return _seed(timeutil.today_wib().year)
+
+
+def _seed(year: int) -> SeedSummary:
     session = db.session
-    spec = build_region()
-    added = dict.fromkeys(("skpd", "budget_lines", "suppliers", "documents", "listings", "users", "orders"), 0)
+    spec = build_region(year)
+    added = dict.fromkeys(ADDED, 0)
     categories = _categories()
 
     # 1. SKPD and suppliers, so that everything else can refer to their ids.
@@ -584,10 +589,23 @@ def seed_demo() -> SeedSummary:
     session.add_all(new_rows)
     session.flush()
 
-    # 4. A year of orders of the SKPD with demo logins.
+    # 4. A picture for every listing, 5. a year of orders of the SKPD with demo logins.
+    added["photos"] = _pictures(supplier_ids)
     added["orders"] = seed_orders(skpds, suppliers)
 
     return SeedSummary(added=added, totals=_totals(), logins=_logins(spec, skpds, suppliers))
+
+
+def _pictures(supplier_ids: list[int]) -> int:
+    """A drawn picture (``app.demo.pictures``) for each listing of the demo suppliers that has no photo."""
+    missing = db.session.execute(
+        select(Listing.id, Listing.name, Category.name).join(Category, Category.id == Listing.category_id)
+        .where(Listing.supplier_id.in_(supplier_ids), ~Listing.photos.any()).order_by(Listing.id)).all()
+    for listing_id, name, category in missing:
+        checked = uploads.CheckedFile(pictures.picture(category, name), uploads.JPEG, f"produk-{listing_id}.jpg")
+        db.session.add(ListingPhoto(listing_id=listing_id, content_type=checked.content_type,
+                                    storage_key=uploads.store(checked, f"listings/{listing_id}")))
+    return len(missing)
 
 
 def _totals() -> dict[str, object]:
@@ -609,6 +627,7 @@ def _totals() -> dict[str, object]:
         "kecamatan": list(session.scalars(
             select(Supplier.kecamatan).where(Supplier.status == "verified").distinct().order_by(Supplier.kecamatan))),
         "documents": count(SupplierDocument),
+        "photos": count(ListingPhoto),
         "listings_by_status": dict(session.execute(
             select(Listing.status, func.count()).group_by(Listing.status)).all()),
         "active_by_etalase": [(name, total) for name, total in active],

@@ -26,6 +26,11 @@ def notify(users, message: str, order=None) -> None:
             outbox.append((user.email, message))
 
 
+def forget_mail() -> None:
+    """Drop the e-mail queued in this transaction: its notifications stay in the app, none is sent."""
+    db.session.info.pop(OUTBOX, None)
+
+
 def unread_for(user, limit: int = 50) -> list[Notification]:
     """The user's newest notifications."""
     return list(db.session.scalars(

@@ -255,12 +255,17 @@ def _counter_upsert(dialect: str):
     )
 
 
+def order_number(year: int, skpd_code: str, sequence: int) -> str:
+    """The number of an SKPD's ``sequence``-th order of ``year``: ``SP-2026-DISPAR-000123``."""
+    return f"SP-{year}-{skpd_code}-{sequence:06d}"
+
+
 def _next_number(skpd, year: int) -> str:
-    """``SP-2026-DISPAR-000123``: a per-SKPD, per-year counter raised in one upsert (row-locked)."""
+    """The next order number of the SKPD and year: a per-SKPD, per-year counter raised in one upsert (row-locked)."""
     connection = db.session.connection()
     last = connection.scalar(_counter_upsert(connection.dialect.name),
                              {"counter_skpd": skpd.id, "counter_year": year})
-    return f"SP-{year}-{skpd.code}-{last:06d}"
+    return order_number(year, skpd.code, last)
 
 
 # ---------------------------------------------------------------- actions
