@@ -44,6 +44,7 @@ from app.demo.region import KECAMATAN_CODE, STREETS  # noqa: E402
 from app.etalase.models import Category  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.procurement import taxes  # noqa: E402
+from app.procurement.models import OrderTerms  # noqa: E402
 from app.procurement.orders import order_number  # noqa: E402
 from app.procurement.state import ACCEPTED_STATUSES, OPEN_STATUSES, SYSTEM, OrderState  # noqa: E402
 from app.suppliers.models import Supplier  # noqa: E402
@@ -91,6 +92,7 @@ class _Order:
     creator: int
     kind: str
     lines: list[tuple]  # (listing, quantity, start, end, days, line_total)
+    rule: taxes.TaxRule
     amounts: taxes.Amounts
     steps: list[tuple[str, str, datetime, int | None]] = field(default_factory=list)  # action, status, at, by
     respond_by: datetime | None = None
@@ -121,6 +123,8 @@ class _Copier:
 
     def finish(self) -> None:
         for table in self.counts:
+            if "id" not in db.metadata.tables[table].c:  # keyed by its parent's id (order_terms)
+                continue
             db.session.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
         db.session.execute(text("ANALYZE"))
@@ -227,10 +231,11 @@ class _Region:
                  for listing_id in rng.sample(pools[goods], min(len(pools[goods]), rng.choice((1, 2, 2, 3, 3, 4))))]
         kind = taxes.GOODS if goods else taxes.SERVICES
         seller = self.suppliers[supplier - 1]
-        amounts = taxes.compute(sum(line[5] for line in lines), kind, seller["pkp"], seller["pp55"])
+        rule = taxes.TaxRule.in_force(kind, seller["pkp"], seller["pp55"], self.config)
+        amounts = taxes.compute(sum(line[5] for line in lines), rule)
         creator = self._user(skpd, roles.PPK if amounts.total > self.config["PP_LIMIT"] else roles.PP)
         budget_line = self._budget_line(skpd, created.year, rng.randrange(LINES_PER_SKPD_YEAR))
-        order = _Order(created, skpd, supplier, budget_line, creator, kind, lines, amounts)
+        order = _Order(created, skpd, supplier, budget_line, creator, kind, lines, rule, amounts)
         self._walk(order, goal)
         return order
 
@@ -314,7 +319,7 @@ class _Region:
     def write(self, writer: _Copier) -> None:
         """Every table, parents first."""
         writer.copy("skpd", ("id", "code", "name"),
-                    ((i, self._skpd_code(i), f"Perangkat Daerah Uji Skala {i:03d}") for i in range(1, self.scale.skpd + 1)))
+                    ((i, self._skpd_code(i), self._skpd_name(i)) for i in range(1, self.scale.skpd + 1)))
         self._write_budget_lines(writer)
         self._write_suppliers(writer)
         self._write_listings(writer)
@@ -324,6 +329,10 @@ class _Region:
     @staticmethod
     def _skpd_code(skpd: int) -> str:
         return f"SKPD{skpd:03d}"
+
+    @staticmethod
+    def _skpd_name(skpd: int) -> str:
+        return f"Perangkat Daerah Uji Skala {skpd:03d}"
 
     def _write_budget_lines(self, writer: _Copier) -> None:
         committed, realized = defaultdict(int), defaultdict(int)
@@ -341,16 +350,22 @@ class _Region:
                                  committed[line] * 2 + 5_000_000_000, committed[line], realized[line]))
         writer.copy("budget_lines", ("id", "skpd_id", "year", "code", "name", "ceiling", "committed", "realized"), rows)
 
+    def _facts(self, i: int) -> dict:
+        """Supplier ``i``'s identifiers and bank account, as its row holds them and its orders keep them."""
+        s = self.suppliers[i - 1]
+        return {"business_name": f"Usaha Uji {i:05d} {s['kel']}", "legal_form": s["form"],
+                "nib": f"91{KECAMATAN_CODE[s['kec']]}{i:09d}", "npwp": s["npwp"], "owner_name": f"Pemilik {i}",
+                "address": f"{s['street']} No. {s['number']}", "kelurahan": s["kel"], "kecamatan": s["kec"],
+                "phone": f"0812{i:08d}", "bank_name": "Bank Jatim", "bank_account": f"{10**9 + i}",
+                "bank_account_holder": f"Pemilik {i}"}
+
     def _write_suppliers(self, writer: _Copier) -> None:
         opened, verified = datetime(self.years[0] - 1, 1, 2), datetime(self.years[0] - 1, 1, 3)
-        writer.copy("suppliers", (
-            "id", "business_name", "legal_form", "nib", "npwp", "owner_name", "address", "kelurahan", "kecamatan",
-            "phone", "email", "kbli", "scale", "is_pkp", "has_pp55", "bank_name", "bank_account",
-            "bank_account_holder", "status", "rating_count", "created_at", "verified_at"), (
-            (i, f"Usaha Uji {i:05d} {s['kel']}", s["form"], f"91{KECAMATAN_CODE[s['kec']]}{i:09d}", s["npwp"],
-             f"Pemilik {i}", f"{s['street']} No. {s['number']}", s["kel"], s["kec"], f"0812{i:08d}",
-             f"usaha{i}@uji.id", json.dumps(["47111"]), s["scale"], s["pkp"], s["pp55"], "Bank Jatim",
-             f"{10**9 + i}", f"Pemilik {i}", "verified", 0, opened, verified)
+        facts = OrderTerms.SUPPLIER_FACTS
+        writer.copy("suppliers", ("id", *facts, "email", "kbli", "scale", "is_pkp", "has_pp55", "status",
+                                  "rating_count", "created_at", "verified_at"), (
+            (i, *(self._facts(i)[name] for name in facts), f"usaha{i}@uji.id", json.dumps(["47111"]), s["scale"],
+             s["pkp"], s["pp55"], "verified", 0, opened, verified)
             for i, s in enumerate(self.suppliers, 1)))
 
     def _write_listings(self, writer: _Copier) -> None:
@@ -396,9 +411,15 @@ class _Region:
         bast: dict[tuple[int, int], int] = defaultdict(int)
         sp2d: dict[int, int] = defaultdict(int)
         term = timedelta(days=self.config["PAYMENT_TERM_DAYS"])
-        orders, lines, events = [], [], []
+        orders, lines, events, terms = [], [], [], []
         line_id = event_id = 0
+        letterhead = (self.config["REGION_NAME"], self.config["REGION_CITY"], self.config["REGION_ADDRESS"])
         for order_id, order in enumerate(self.orders, 1):
+            rule, facts = order.rule, self._facts(order.supplier)
+            terms.append((order_id, str(rule.ppn_rate), rule.is_pkp, rule.pph_kind, str(rule.pph_rate), rule.threshold,
+                          *(facts[name] for name in OrderTerms.SUPPLIER_FACTS), *letterhead,
+                          self._skpd_name(order.skpd),
+                          max(self.listings[line[0] - 1]["lead"] for line in order.lines)))
             a, status, year = order.amounts, order.status, order.created.year
             counters[(order.skpd, year)] += 1
             received, paid, accepted = order.at("receive"), order.at("pay"), order.at("accept")
@@ -435,6 +456,9 @@ class _Region:
         writer.copy("order_lines", ("id", "order_id", "listing_id", "name", "unit", "listed_price", "unit_price",
                                     "quantity", "start_date", "end_date", "days", "line_total"), lines)
         writer.copy("order_events", ("id", "order_id", "action", "status", "at", "by_id", "by_name", "reason"), events)
+        writer.copy("order_terms", ("order_id", "ppn_rate", "is_pkp", "pph_kind", "pph_rate", "withholding_threshold",
+                                    *OrderTerms.SUPPLIER_FACTS, "region_name", "region_city", "region_address",
+                                    "skpd_name", "lead_time_days"), terms)
         writer.copy("daily_capacity_use", ("id", "listing_id", "day", "reserved"),
                     ((i, key[0], key[1], reserved) for i, (key, reserved) in enumerate(sorted(self.held_days.items()), 1)))
         writer.copy("order_counters", ("id", "skpd_id", "year", "last"),

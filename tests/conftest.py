@@ -31,9 +31,14 @@ _session_clock.start()  # before the test modules are imported: their constants 
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _module_clock():
-    """Module-scoped data (a shared world of users and orders) is made at ``TEST_NOW`` too."""
-    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+def _module_clock(request):
+    """Module-scoped data (a shared world of users and orders) is made at ``TEST_NOW`` too.
+
+    A module marked ``one_clock`` runs on it throughout, so it stands still there: however long
+    the module takes on a loaded machine, it never crosses midnight (or the year) from 23:59.
+    """
+    ticking = request.node.get_closest_marker("one_clock") is None
+    with time_machine.travel(TEST_NOW, tick=ticking) as traveller:
         yield traveller
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.auth.models import User
@@ -53,8 +54,9 @@ def test_a_small_large_region_obeys_the_services_rules(app):
     sequences = defaultdict(list)
     for order in orders:
         supplier = order.supplier
-        amounts = taxes.compute(sum(l.line_total for l in order.lines), order.kind, supplier.is_pkp,
-                                supplier.has_pp55)
+        rule = taxes.TaxRule.in_force(order.kind, supplier.is_pkp, supplier.has_pp55, current_app.config)
+        assert order.terms.rule == rule and order.terms.bank_account == supplier.bank_account
+        amounts = taxes.compute(sum(l.line_total for l in order.lines), rule)
         assert (order.subtotal, order.ppn, order.total, order.withholding_ppn, order.withholding_pph,
                 order.pph_kind, order.net_to_supplier) == (
             amounts.subtotal, amounts.ppn, amounts.total, amounts.withholding_ppn, amounts.withholding_pph,

@@ -104,7 +104,7 @@ class _Seller:
 
 def rate(actor: User, order_id: int, score: int, comment: str | None) -> Order:
     """The ppk's rating of an order, through the order services (the one place that names the call)."""
-    return orders.rate(actor, order_id, {"score": score, "comment": comment or ""})
+    return orders.perform(actor, order_id, "rate", {"score": score, "comment": comment or ""})
 
 
 def seed_orders(skpds: dict, suppliers: dict[str, Supplier]) -> int:
