@@ -99,11 +99,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .etalase.import_views import bp as listing_import_bp
     from .etalase.views import bp as etalase_bp
+    from .kalender.views import bp as kalender_bp
     from .procurement.report_views import bp as reports_bp
     from .procurement.views import bp as procurement_bp
     from .suppliers.views import bp as suppliers_bp
 
-    for module in ("auth", "etalase", "suppliers", "admin", "procurement"):
+    for module in ("auth", "etalase", "suppliers", "admin", "kalender", "procurement"):
         __import__(f"app.{module}.api")
     for module in ("procurement.report_api", "etalase.import_api"):
         __import__(f"app.{module}")
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(etalase_bp)
     app.register_blueprint(suppliers_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(kalender_bp)
     app.register_blueprint(procurement_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(listing_import_bp)
@@ -185,12 +187,12 @@ def register_template_helpers(app: Flask) -> None:
     """Filters for rupiah and dates, and labels the templates need."""
     from .auth import roles
     from .common.money import number_id, rupiah, terbilang
-    from .common.timeutil import tanggal
+    from .common.timeutil import hari, tanggal
     from .etalase.state import ListingState
     from .suppliers.models import LEGAL_FORMS, SCALES
     from .suppliers.state import SupplierState
 
-    app.jinja_env.filters.update(rupiah=rupiah, tanggal=tanggal, angka=number_id, terbilang=terbilang)
+    app.jinja_env.filters.update(rupiah=rupiah, tanggal=tanggal, hari=hari, angka=number_id, terbilang=terbilang)
     app.jinja_env.globals.update(
         ROLE_LABELS=roles.LABELS,
         LISTING_STATUS=ListingState.labels,

@@ -21,7 +21,7 @@ from app.extensions import db
 from .factories import Factory
 
 TEST_DB_URL = os.environ.get("ELOKAL_TEST_DB_URL", "")
-SEEDED_TABLES = ("etalase", "categories", "data_versions")
+SEEDED_TABLES = ("etalase", "categories", "data_versions", "cuti_bersama")
 
 # The instant every test starts at (the clock then runs on). `make test` runs the PostgreSQL pass
 # from 23:59 WIB on 31 December, a minute before the fiscal year ends.

@@ -61,6 +61,11 @@ def tanggal(value: date | datetime | None) -> str:
     return format_date(value, "d MMMM y", locale="id_ID")
 
 
+def hari(value: date) -> str:
+    """The day of the week in Indonesian: ``Jumat``."""
+    return format_date(value, "EEEE", locale="id_ID")
+
+
 def wib_to_utc(value: datetime) -> datetime:
     """An aware (or WIB-naive) time as naive UTC for storage."""
     if value.tzinfo is None:
