@@ -19,17 +19,23 @@ from app.extensions import db
 from .api_helpers import assert_error
 
 
+def _alter(statement: str) -> None:
+    """Run DDL on a connection of its own; pooled connections that read the old schema are closed."""
+    db.session.remove()
+    db.engine.dispose()
+    with db.engine.begin() as connection:
+        connection.execute(text(statement))
+    db.engine.dispose()
+
+
 @contextmanager
 def column_renamed(table: str, column: str, to: str):
     """The deployed code reads ``table.column``, but the database has it under another name."""
-    db.session.execute(text(f"ALTER TABLE {table} RENAME COLUMN {column} TO {to}"))
-    db.session.commit()
+    _alter(f"ALTER TABLE {table} RENAME COLUMN {column} TO {to}")
     try:
         yield
     finally:
-        db.session.rollback()
-        db.session.execute(text(f"ALTER TABLE {table} RENAME COLUMN {to} TO {column}"))
-        db.session.commit()
+        _alter(f"ALTER TABLE {table} RENAME COLUMN {to} TO {column}")
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from app.extensions import db
 from app.procurement.models import BudgetLine, OrderLine, Skpd
 from app.suppliers.models import Supplier, SupplierDocument
 
+from .conftest import TEST_NOW
+
 TABLES = (Skpd, BudgetLine, Supplier, SupplierDocument, Listing, PriceChange, User)
 # Kode rekening as PRODUCT.md §4 writes it: 5.1.02.01.01.0024.
 ACCOUNT_CODE = re.compile(r"^\d(\.\d{1,2}){4}\.\d{4}$")
@@ -151,7 +153,8 @@ def test_the_region_is_the_same_on_every_run():
 
     here = fingerprint(build_region.__wrapped__())
     assert here == fingerprint(build_region.__wrapped__())
-    code = ("import hashlib; from app.demo.seed import build_region; "
+    code = (f"import hashlib, time_machine; time_machine.travel({TEST_NOW.isoformat()!r}).start(); "
+            "from app.demo.seed import build_region; "
             "print(hashlib.sha256(repr(build_region()).encode()).hexdigest())")
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(root)}

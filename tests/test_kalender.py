@@ -25,6 +25,7 @@ from app.kalender.models import CutiBersama
 from app.procurement.models import Order
 
 from .api_helpers import assert_error, count
+from .conftest import TEST_NOW
 from .web_helpers import alerts, field_errors
 
 API = "/api/v1/admin/cuti-bersama"
@@ -127,13 +128,15 @@ def test_another_process_adding_a_day_is_seen_here_at_once(app, database_url):
     assert is_working_day(tuesday) and add_working_days(at(friday), 2) == at(tuesday)  # kept by this process now
     db.session.rollback()  # this request is over
     script = (
-        "import sys, json; from app import create_app; from app.extensions import db; "
+        "import sys, json, time_machine; time_machine.travel(sys.argv[3]).start(); "
+        "from app import create_app; from app.extensions import db; "
         "from app.kalender import services; "
         "app = create_app('testing', SQLALCHEMY_DATABASE_URI=sys.argv[1]); ctx = app.app_context(); ctx.push(); "
         "services.add_day(None, json.loads(sys.argv[2])); db.session.commit()"
     )
     day = {"date": tuesday.isoformat(), "description": "Cuti bersama dari proses lain"}
-    subprocess.run([sys.executable, "-c", script, database_url, json.dumps(day)], cwd=ROOT, check=True, timeout=60)
+    subprocess.run([sys.executable, "-c", script, database_url, json.dumps(day), TEST_NOW.isoformat()], cwd=ROOT,
+                   check=True, timeout=60)
     assert not is_working_day(tuesday)
     assert add_working_days(at(friday), 2) == at(tuesday + timedelta(days=1))
 
