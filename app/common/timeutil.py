@@ -6,7 +6,7 @@ time-machine, which stands in for the system clock it reads.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -16,7 +16,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 
 def now() -> datetime:
     """The one clock: the current moment, as an aware UTC time."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def utcnow() -> datetime:
@@ -38,7 +38,7 @@ def to_wib(value: datetime | None) -> datetime | None:
     """A stored naive-UTC time as an aware WIB time."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc).astimezone(WIB)
+    return value.replace(tzinfo=UTC).astimezone(WIB)
 
 
 def isoformat(value: datetime | None) -> str | None:
@@ -70,4 +70,4 @@ def wib_to_utc(value: datetime) -> datetime:
     """An aware (or WIB-naive) time as naive UTC for storage."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=WIB)
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.astimezone(UTC).replace(tzinfo=None)

@@ -121,7 +121,7 @@ class CounterForm(LinesForm):
     prices = FieldList(StringField("Harga satuan baru (Rp)"))
 
     @classmethod
-    def for_order(cls, order, **kwargs) -> "CounterForm":
+    def for_order(cls, order, **kwargs) -> CounterForm:
         """The form for an order, filled with the current unit prices."""
         form = cls(data={"prices": [str(line.unit_price) for line in order.lines]}, **kwargs)
         form.order = order
