@@ -102,9 +102,9 @@ def test_a_line_is_worth_its_share_of_the_order_total(client, make, market, scal
 
 
 def test_the_shared_cache_gives_back_the_same_recap_and_overdue_days_follow_the_date(
-        app, client, market, year_of_orders, monkeypatch):
+        app, client, market, year_of_orders, monkeypatch, redis_url):
     fresh = recap(client, market).get_json()
-    app.config["CACHE_URL"] = "redis://127.0.0.1:6379/15"
+    app.config["CACHE_URL"] = redis_url
     try:
         versions.clear()
         assert recap(client, market).get_json() == fresh

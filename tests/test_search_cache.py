@@ -32,9 +32,9 @@ def test_changes_show_in_the_next_search(client, make, api_auth):
     assert names(client) == ([("Jenang Apel", 15_000)], 1)
 
 
-def test_the_shared_cache_serves_every_process_the_current_catalog(app, client, make):
+def test_the_shared_cache_serves_every_process_the_current_catalog(app, client, make, redis_url):
     """With CACHE_URL (Redis on the machine) results are shared and still follow every change."""
-    app.config["CACHE_URL"] = "redis://127.0.0.1:6379/15"
+    app.config["CACHE_URL"] = redis_url
     try:
         versions.clear()
         make.listing(name="Kopi Arabika Panderman", price=90_000)
@@ -62,9 +62,9 @@ def test_the_shared_cache_serves_every_process_the_current_catalog(app, client, 
         app.config["CACHE_URL"] = ""
 
 
-def test_a_new_release_never_reads_what_an_older_one_cached(app, client, make):
+def test_a_new_release_never_reads_what_an_older_one_cached(app, client, make, redis_url):
     """The shared cache outlives a deploy: values are kept per release of the code and templates."""
-    app.config["CACHE_URL"] = "redis://127.0.0.1:6379/15"
+    app.config["CACHE_URL"] = redis_url
     release = app.config["CACHE_RELEASE"]
     try:
         versions.clear()
