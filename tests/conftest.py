@@ -200,9 +200,6 @@ class ApiAuth:
     Logging in through ``POST /api/v1/auth/tokens`` is tested by test_api_auth.py and the demo logins.
     """
 
-    def __init__(self, client):
-        self.client = client
-
     def token(self, username: str, password: str = PASSWORD) -> str:
         user = db.session.scalar(select(User).where(User.username == username))
         assert user is not None and user.active and user.check_password(password), f"{username} cannot log in"
@@ -216,9 +213,9 @@ class ApiAuth:
 
 
 @pytest.fixture
-def api_auth(client):
+def api_auth(app):
     """Bearer tokens for users."""
-    return ApiAuth(client)
+    return ApiAuth()
 
 
 class WebAuth:
