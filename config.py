@@ -39,16 +39,11 @@ class Config:
     REGION_ADDRESS = os.environ.get(
         "REGION_ADDRESS", "Balai Kota Among Tani, Jl. Panglima Sudirman No. 507, Kota Batu 65313"
     )
-    TIMEZONE = "Asia/Jakarta"
 
     API_TOKEN_HOURS = _int("API_TOKEN_HOURS", 12)
     LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
     PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_FAILURE_WINDOW_SECONDS = _int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
-
-    CATALOG_PER_PAGE = 24
-    API_PER_PAGE_DEFAULT = 20
-    API_PER_PAGE_MAX = 100
 
     PP_LIMIT = _int("PP_LIMIT", 200_000_000)
     PPN_RATE = os.environ.get("PPN_RATE", "0.11")

@@ -100,11 +100,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .etalase.import_views import bp as listing_import_bp
     from .etalase.views import bp as etalase_bp
+    from .kalender.views import bp as kalender_bp
     from .procurement.report_views import bp as reports_bp
     from .procurement.views import bp as procurement_bp
     from .suppliers.views import bp as suppliers_bp
 
-    for module in ("auth", "etalase", "suppliers", "admin", "procurement"):
+    for module in ("auth", "etalase", "suppliers", "admin", "kalender", "procurement"):
         __import__(f"app.{module}.api")
     for module in ("procurement.report_api", "etalase.import_api"):
         __import__(f"app.{module}")
@@ -113,29 +114,45 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(etalase_bp)
     app.register_blueprint(suppliers_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(kalender_bp)
     app.register_blueprint(procurement_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(listing_import_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """JSON errors on API paths, friendly pages elsewhere; integrity races become 409."""
+    """JSON errors on API paths, friendly pages elsewhere.
+
+    Of the database's errors, the constraint violations the rules expect under races
+    become 409 and a database out of reach 503 (:mod:`app.common.dberrors`); every
+    other error is a bug: a 500, logged with its traceback.
+    """
     from flask import render_template
     from flask_wtf.csrf import CSRFError
-    from sqlalchemy.exc import IntegrityError, OperationalError
-    from werkzeug.exceptions import HTTPException
+    from sqlalchemy.exc import DBAPIError
+    from werkzeug.exceptions import HTTPException, InternalServerError
 
     from .api.core import error_response, http_error_as_json
+    from .common import dberrors
     from .common.errors import ServiceError
 
     def wants_json() -> bool:
         return request.path.startswith("/api/")
+
+    def answer(status: int, code: str, message: str):
+        if wants_json():
+            return error_response(status, code, message)
+        return render_template("error.html", code=status, message=message), status
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if wants_json():
             return http_error_as_json(exc)
         return render_template("error.html", code=exc.code, message=exc.description), exc.code
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(_exc: InternalServerError):
+        return answer(500, "internal", SERVER_ERROR)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_exc: CSRFError):
@@ -149,33 +166,34 @@ def register_errorhandlers(app: Flask) -> None:
             return error_response(exc.status, exc.code, exc.message, exc.details)
         return render_template("error.html", code=exc.status, message=exc.message), exc.status
 
-    @app.errorhandler(IntegrityError)
-    def _integrity_error(_exc: IntegrityError):
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError):
         db.session.rollback()
-        message = "Data bertabrakan dengan perubahan lain; tidak ada yang disimpan. Coba lagi."
-        if wants_json():
-            return error_response(409, "conflict", message)
-        return render_template("error.html", code=409, message=message), 409
+        if dberrors.is_race(exc):
+            app.logger.warning("Constraint violated under a race on %s %s", request.method, request.path,
+                               exc_info=exc)
+            return answer(409, "conflict", "Data bertabrakan dengan perubahan lain; tidak ada yang disimpan. "
+                                           "Coba lagi.")
+        if dberrors.is_unavailable(exc):
+            app.logger.error("Database unavailable on %s %s", request.method, request.path, exc_info=exc)
+            return answer(503, "unavailable", "Basis data sedang tidak dapat dihubungi. Coba lagi sebentar lagi.")
+        app.logger.error("Database error on %s %s", request.method, request.path, exc_info=exc)
+        return answer(500, "internal", SERVER_ERROR)
 
-    @app.errorhandler(OperationalError)
-    def _database_unavailable(_exc: OperationalError):
-        db.session.rollback()
-        message = "Basis data sedang tidak dapat dihubungi. Coba lagi sebentar lagi."
-        if wants_json():
-            return error_response(503, "unavailable", message)
-        return render_template("error.html", code=503, message=message), 503
+
+SERVER_ERROR = "Terjadi kesalahan pada server; kejadian ini sudah dicatat. Coba lagi nanti."
 
 
 def register_template_helpers(app: Flask) -> None:
     """Filters for rupiah and dates, and labels the templates need."""
     from .auth import roles
     from .common.money import number_id, rupiah, terbilang
-    from .common.timeutil import tanggal
+    from .common.timeutil import hari, tanggal
     from .etalase.state import ListingState
     from .suppliers.models import LEGAL_FORMS, SCALES
     from .suppliers.state import SupplierState
 
-    app.jinja_env.filters.update(rupiah=rupiah, tanggal=tanggal, angka=number_id, terbilang=terbilang)
+    app.jinja_env.filters.update(rupiah=rupiah, tanggal=tanggal, hari=hari, angka=number_id, terbilang=terbilang)
     app.jinja_env.globals.update(
         ROLE_LABELS=roles.LABELS,
         LISTING_STATUS=ListingState.labels,

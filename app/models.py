@@ -10,6 +10,7 @@ from app.etalase.models import (  # noqa: F401
     ListingPhoto,
     PriceChange,
 )
+from app.kalender.models import CutiBersama  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.procurement.models import (  # noqa: F401
     BudgetLine,

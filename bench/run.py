@@ -30,7 +30,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -480,7 +480,7 @@ def write_results(results: list[dict], info: dict, args, command: str, load: dic
              else "none seen (no pytest process at start or end)")
     text = "\n".join([
         "# E-Lokal benchmark results", "",
-        f"- Date: {datetime.now(timezone.utc).isoformat(timespec='seconds')}",
+        f"- Date: {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"- Machine: {machine()}",
         f"- Command: `{command}`",
         f"- Server: gunicorn {args.workers} sync workers on 127.0.0.1; load: wrk -t2 -c{args.connections} "

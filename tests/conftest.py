@@ -3,25 +3,37 @@
 The schema is built once per run with the Alembic migrations, as production
 does; each test then starts from empty tables with the storefronts the
 migrations load.
+
+Under pytest-xdist (``-n 2 --dist loadgroup``) each worker has its own SQLite file
+and its own PostgreSQL database (``<name>_gw0``, ``<name>_gw1`` …, created when
+missing); the tests that use Redis (the ``redis_url`` fixture) all run on one worker.
 """
 from __future__ import annotations
 
 import os
+from collections import Counter
 from datetime import datetime
 
 import pytest
+import redis
 import time_machine
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, delete, insert, select, text
+from sqlalchemy import create_engine, delete, event, insert, make_url, select, text
 
 from app import create_app
+from app import models as _every_model  # noqa: F401  (all mappers known before a statement is built)
+from app.auth.models import User
+from app.auth.services import issue_token
 from app.common import versions
 from app.extensions import db
 
-from .factories import Factory
+from .factories import PASSWORD, Factory
 
 TEST_DB_URL = os.environ.get("ELOKAL_TEST_DB_URL", "")
-SEEDED_TABLES = ("etalase", "categories", "data_versions")
+TEST_REDIS_URL = os.environ.get("ELOKAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1 … under pytest-xdist
+IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+SEEDED_TABLES = ("etalase", "categories", "data_versions", "cuti_bersama")
 
 # The instant every test starts at (the clock then runs on). `make test` runs the PostgreSQL pass
 # from 23:59 WIB on 31 December, a minute before the fiscal year ends.
@@ -56,6 +68,20 @@ def clock(request, _module_clock):
         yield traveller
 
 
+def _worker_database(url: str) -> str:
+    """This worker's own PostgreSQL database, next to the one named (created if missing); the named one alone."""
+    if not WORKER:
+        return url
+    named = make_url(url)
+    own = named.set(database=f"{named.database}_{WORKER}")
+    server = create_engine(named.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}):
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    server.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 def _reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -68,8 +94,9 @@ def _reset_postgres(url: str) -> None:
 def database_url(tmp_path_factory):
     """PostgreSQL when ELOKAL_TEST_DB_URL is set (must be reachable), else a SQLite file."""
     if TEST_DB_URL:
-        _reset_postgres(TEST_DB_URL)
-        return TEST_DB_URL
+        url = _worker_database(TEST_DB_URL)
+        _reset_postgres(url)
+        return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
@@ -81,6 +108,7 @@ def _app(database_url, tmp_path_factory):
         UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")),
     )
     with app.app_context():
+        _no_fsync(db.engine)
         upgrade()
         seeded = {
             table: [dict(row._mapping) for row in db.session.execute(select(db.metadata.tables[table]))]
@@ -89,6 +117,15 @@ def _app(database_url, tmp_path_factory):
         db.session.remove()
     app.config["SEEDED_ROWS"] = seeded
     return app
+
+
+def _no_fsync(engine) -> None:
+    """SQLite in tests only: commits are not flushed to the disk (a lost test database is rebuilt anyway)."""
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", lambda dbapi_connection, _record: dbapi_connection.execute(
+        "PRAGMA synchronous=OFF"))
+    engine.dispose()
 
 
 @pytest.fixture
@@ -116,6 +153,41 @@ def _empty_tables(seeded: dict) -> None:
 
 
 @pytest.fixture
+def redis_url():
+    """The Redis of the shared-cache tests (``ELOKAL_TEST_REDIS_URL``; they empty its ``elokal:*`` keys).
+
+    Skipped when Redis is not reachable on a workstation; under CI (``CI=true``) that fails instead.
+    """
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        reason = f"Redis is not reachable at {TEST_REDIS_URL} ({exc})"
+        if IN_CI:
+            pytest.fail(f"{reason}: CI=true, the Redis tests cannot be skipped", pytrace=False)
+        pytest.skip(reason)
+    return TEST_REDIS_URL
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Tests that share a resource run on one pytest-xdist worker (``--dist loadgroup``).
+
+    Those that use Redis (they empty its keys), and the tests of a module marked ``one_worker``
+    (its tests read what the module's earlier tests left in the process). Schemathesis gives all
+    its cases one node id: each gets its own (its name, ``…[GET /api/v1/…]``), as xdist needs.
+    """
+    repeated = Counter(item.nodeid for item in items)
+    for item in items:
+        if repeated[item.nodeid] > 1:
+            item._nodeid = f"{item.nodeid.rpartition('::')[0]}::{item.name}"
+    for item in items:
+        if "redis_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+        elif item.get_closest_marker("one_worker"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+@pytest.fixture
 def client(app):
     """A test client of the pages and the API."""
     return app.test_client()
@@ -128,25 +200,27 @@ def make(app):
 
 
 class ApiAuth:
-    """Log in through the API and build headers."""
+    """Bearer tokens for users: issued as a login issues them, the password checked, without a request each time.
 
-    def __init__(self, client):
-        self.client = client
+    Logging in through ``POST /api/v1/auth/tokens`` is tested by test_api_auth.py and the demo logins.
+    """
 
-    def token(self, username: str, password: str = "rahasia123") -> str:
-        response = self.client.post("/api/v1/auth/tokens", json={"username": username, "password": password})
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()["token"]
+    def token(self, username: str, password: str = PASSWORD) -> str:
+        user = db.session.scalar(select(User).where(User.username == username))
+        assert user is not None and user.active and user.check_password(password), f"{username} cannot log in"
+        plain, _ = issue_token(user)
+        db.session.commit()
+        return plain
 
-    def headers(self, user_or_name, password: str = "rahasia123") -> dict:
+    def headers(self, user_or_name, password: str = PASSWORD) -> dict:
         name = getattr(user_or_name, "username", user_or_name)
         return {"Authorization": f"Bearer {self.token(name, password)}"}
 
 
 @pytest.fixture
-def api_auth(client):
+def api_auth(app):
     """Bearer tokens for users."""
-    return ApiAuth(client)
+    return ApiAuth()
 
 
 class WebAuth:
@@ -155,7 +229,7 @@ class WebAuth:
     def __init__(self, client):
         self.client = client
 
-    def login(self, user_or_name, password: str = "rahasia123"):
+    def login(self, user_or_name, password: str = PASSWORD):
         name = getattr(user_or_name, "username", user_or_name)
         return self.client.post("/masuk", data={"username": name, "password": password})
 

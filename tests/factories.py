@@ -8,6 +8,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.common.timeutil import today_wib
 from app.etalase.models import Category, Listing, PriceChange
 from app.extensions import db
 from app.procurement.models import BudgetLine, Skpd
@@ -78,11 +79,13 @@ class Factory:
         n = next(_seq)
         return self._save(Skpd(code=code or f"SKPD{n}", name=name or f"Dinas Uji {n}"))
 
-    def budget_line(self, skpd: Skpd | None = None, ceiling: int = 500_000_000, year: int = 2026, **kw) -> BudgetLine:
+    def budget_line(self, skpd: Skpd | None = None, ceiling: int = 500_000_000, year: int | None = None,
+                    **kw) -> BudgetLine:
+        """A budget line of ``year`` (the clock's fiscal year by default)."""
         n = next(_seq)
         skpd = skpd or self.skpd()
         return self._save(BudgetLine(
-            skpd_id=skpd.id, year=year, code=kw.get("code", f"5.1.02.01.01.{n:04d}"),
+            skpd_id=skpd.id, year=year or today_wib().year, code=kw.get("code", f"5.1.02.01.01.{n:04d}"),
             name=kw.get("name", "Belanja Makanan dan Minuman Rapat"), ceiling=ceiling, committed=0, realized=0))
 
     def user(self, role: str, username: str | None = None, skpd: Skpd | None = None,

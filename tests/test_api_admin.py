@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.common.timeutil import today_wib
 from app.etalase.models import Category
 from app.extensions import db
 from app.procurement.models import BudgetLine, Skpd
@@ -12,6 +13,7 @@ from app.procurement.models import BudgetLine, Skpd
 from .api_helpers import assert_error, count
 
 ADMIN = "/api/v1/admin"
+YEAR = today_wib().year
 
 
 @pytest.fixture
@@ -123,7 +125,7 @@ def test_duplicate_username_is_409(client, make, admin):
 # --- budget lines ------------------------------------------------------------------------------
 
 def budget_body(skpd, **overrides):
-    body = {"skpd_id": skpd.id, "year": 2026, "code": "5.1.02.01.01.0024", "name": "Belanja Makanan dan Minuman Rapat",
+    body = {"skpd_id": skpd.id, "year": YEAR, "code": "5.1.02.01.01.0024", "name": "Belanja Makanan dan Minuman Rapat",
             "ceiling": 150_000_000}
     body.update(overrides)
     return body
@@ -135,7 +137,7 @@ def test_admin_creates_a_budget_line(client, make, admin):
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert {k: body[k] for k in ("skpd_id", "year", "code", "ceiling", "committed", "realized", "available")} == {
-        "skpd_id": skpd.id, "year": 2026, "code": "5.1.02.01.01.0024", "ceiling": 150_000_000,
+        "skpd_id": skpd.id, "year": YEAR, "code": "5.1.02.01.01.0024", "ceiling": 150_000_000,
         "committed": 0, "realized": 0, "available": 150_000_000}
     assert db.session.get(BudgetLine, body["id"]).ceiling == 150_000_000
 
@@ -143,7 +145,7 @@ def test_admin_creates_a_budget_line(client, make, admin):
 def test_same_code_in_another_year_or_skpd_is_fine_but_a_duplicate_is_409(client, make, admin):
     skpd, other = make.skpd(), make.skpd()
     assert client.post(f"{ADMIN}/budget-lines", json=budget_body(skpd), headers=admin).status_code == 201
-    assert client.post(f"{ADMIN}/budget-lines", json=budget_body(skpd, year=2027), headers=admin).status_code == 201
+    assert client.post(f"{ADMIN}/budget-lines", json=budget_body(skpd, year=YEAR + 1), headers=admin).status_code == 201
     assert client.post(f"{ADMIN}/budget-lines", json=budget_body(other), headers=admin).status_code == 201
     assert_error(client.post(f"{ADMIN}/budget-lines", json=budget_body(skpd), headers=admin), 409, "conflict")
     assert count(BudgetLine) == 3
@@ -240,11 +242,11 @@ def test_non_admins_get_403_on_every_admin_endpoint(client, make, api_auth, role
 def budget(make):
     own, other = make.skpd(code="DISPAR"), make.skpd(code="DINKES")
     lines = {
-        "own_2026": make.budget_line(own, ceiling=100_000_000, year=2026),
-        "own_2027": make.budget_line(own, ceiling=80_000_000, year=2027),
-        "other_2026": make.budget_line(other, ceiling=50_000_000, year=2026),
+        "own_this_year": make.budget_line(own, ceiling=100_000_000, year=YEAR),
+        "own_next_year": make.budget_line(own, ceiling=80_000_000, year=YEAR + 1),
+        "other_this_year": make.budget_line(other, ceiling=50_000_000, year=YEAR),
     }
-    line = lines["own_2026"]
+    line = lines["own_this_year"]
     line.committed, line.realized = 30_000_000, 12_500_000
     db.session.commit()
     return own, other, lines
@@ -260,9 +262,9 @@ def test_skpd_roles_see_only_their_own_lines(client, make, api_auth, budget, rol
     own, _, lines = budget
     headers = api_auth.headers(make.user(role, skpd=own))
     assert line_ids(client.get("/api/v1/budget-lines", headers=headers)) == {
-        lines["own_2026"].id, lines["own_2027"].id}
-    assert line_ids(client.get("/api/v1/budget-lines", query_string={"year": 2027}, headers=headers)) == {
-        lines["own_2027"].id}
+        lines["own_this_year"].id, lines["own_next_year"].id}
+    assert line_ids(client.get("/api/v1/budget-lines", query_string={"year": YEAR + 1}, headers=headers)) == {
+        lines["own_next_year"].id}
 
 
 @pytest.mark.parametrize("role", ["admin", "finance"])
@@ -270,8 +272,8 @@ def test_admin_and_finance_see_every_line(client, make, api_auth, budget, role):
     _, _, lines = budget
     headers = api_auth.headers(make.user(role))
     assert line_ids(client.get("/api/v1/budget-lines", headers=headers)) == {l.id for l in lines.values()}
-    assert line_ids(client.get("/api/v1/budget-lines", query_string={"year": 2026}, headers=headers)) == {
-        lines["own_2026"].id, lines["other_2026"].id}
+    assert line_ids(client.get("/api/v1/budget-lines", query_string={"year": YEAR}, headers=headers)) == {
+        lines["own_this_year"].id, lines["other_this_year"].id}
 
 
 def test_a_supplier_sees_no_budget_lines(client, make, api_auth, budget):
@@ -283,15 +285,16 @@ def test_a_supplier_sees_no_budget_lines(client, make, api_auth, budget):
 
 def test_budget_line_amounts(client, make, api_auth, budget):
     own, _, lines = budget
-    body = client.get("/api/v1/budget-lines", query_string={"year": 2026},
+    body = client.get("/api/v1/budget-lines", query_string={"year": YEAR},
                       headers=api_auth.headers(make.user("pp", skpd=own))).get_json()
     (line,) = body
-    assert line == {"id": lines["own_2026"].id, "skpd_id": own.id, "year": 2026, "code": lines["own_2026"].code,
-                    "name": lines["own_2026"].name, "ceiling": 100_000_000, "committed": 30_000_000,
+    assert line == {"id": lines["own_this_year"].id, "skpd_id": own.id, "year": YEAR, "code": lines["own_this_year"].code,
+                    "name": lines["own_this_year"].name, "ceiling": 100_000_000, "committed": 30_000_000,
                     "realized": 12_500_000, "available": 70_000_000}
 
 
-@pytest.mark.parametrize("year", ["abc", "1999", "2101", "-2026", "²⁰²⁶", "2026.0", ""])
+@pytest.mark.parametrize("year", ["abc", "1999", "2101", f"-{YEAR}", str(YEAR).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")),
+                                  f"{YEAR}.0", ""])
 def test_bad_year_is_422(client, make, api_auth, budget, year):
     own = budget[0]
     response = client.get("/api/v1/budget-lines", query_string={"year": year},

@@ -1,17 +1,20 @@
 """API: the public catalog: storefronts, search, filters, sorting, pages, visibility, availability."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from app.common.timeutil import today_wib
 from app.etalase.models import Category, DailyCapacityUse
 from app.extensions import db
 
 from .api_helpers import assert_error
 
 LISTINGS = "/api/v1/listings"
+TODAY = today_wib()
+YEAR = TODAY.year
 
 
 def ids(response) -> list[int]:
@@ -162,7 +165,7 @@ def test_filter_by_availability_excludes_a_rental_fully_booked_on_a_day_in_range
     tenda = catalog["tenda"]
     second = make.listing(catalog["suppliers"]["bumiaji"], etalase="jasa-penyewaan", name="Tenda Dome",
                           price=300_000, capacity_per_day=2)
-    start = date(2026, 8, 10)
+    start = TODAY + timedelta(days=60)
     db.session.add_all([
         DailyCapacityUse(listing_id=tenda.id, day=start + timedelta(days=2), reserved=2),  # full
         DailyCapacityUse(listing_id=second.id, day=start + timedelta(days=2), reserved=1),  # one left
@@ -184,8 +187,8 @@ def test_filter_by_availability_excludes_a_rental_fully_booked_on_a_day_in_range
 
 def test_filter_by_availability_keeps_goods_with_stock_only(client, make, catalog):
     empty = make.listing(catalog["suppliers"]["batu"], name="Keripik Nangka", stock=0)
-    found = ids(search(client, etalase="produk-unggulan", available_from="2026-09-01",
-                       available_to="2026-09-02"))
+    found = ids(search(client, etalase="produk-unggulan", available_from=(TODAY + timedelta(days=80)).isoformat(),
+                       available_to=(TODAY + timedelta(days=81)).isoformat()))
     assert catalog["keripik"].id in found and empty.id not in found
     assert empty.id in ids(search(client, etalase="produk-unggulan"))
 
@@ -201,9 +204,8 @@ def test_sort_by_price_both_ways(client, catalog):
 
 
 def test_sort_newest_first(client, make, catalog):
-    from datetime import datetime
     for n, key in enumerate(("tenda", "keripik", "katering", "kopi", "sari")):
-        catalog[key].created_at = datetime(2026, 1, 1 + n)
+        catalog[key].created_at = datetime.combine(TODAY, datetime.min.time()) - timedelta(days=10 - n)
     db.session.commit()
     assert ids(search(client, sort="newest")) == [catalog[k].id for k in ("sari", "kopi", "katering",
                                                                         "keripik", "tenda")]
@@ -245,11 +247,11 @@ def test_pages_and_meta(client, make):
     ({"scale": "raksasa"}, "scale"),
     ({"category": "kopi"}, "category"),
     ({"supplier": "1; DROP TABLE listings"}, "supplier"),
-    ({"available_from": "2026-13-45", "available_to": "2026-12-01"}, "available_from"),
-    ({"available_from": "2026-08-10", "available_to": "kemarin"}, "available_to"),
-    ({"available_from": "2026-08-10"}, "available_to"),
-    ({"available_from": "2026-08-10", "available_to": "2026-08-01"}, "available_to"),
-    ({"available_from": "2026-01-01", "available_to": "2028-01-01"}, "available_to"),
+    ({"available_from": f"{YEAR}-13-45", "available_to": f"{YEAR}-12-01"}, "available_from"),
+    ({"available_from": f"{YEAR}-08-10", "available_to": "kemarin"}, "available_to"),
+    ({"available_from": f"{YEAR}-08-10"}, "available_to"),
+    ({"available_from": f"{YEAR}-08-10", "available_to": f"{YEAR}-08-01"}, "available_to"),
+    ({"available_from": f"{YEAR}-01-01", "available_to": f"{YEAR + 2}-01-01"}, "available_to"),
     ({"q": "x" * 201}, "q"),
 ])
 def test_bad_query_parameters_answer_422_never_500(client, catalog, params, field):
@@ -376,31 +378,33 @@ def test_missing_listing_is_404(client):
 def test_availability_of_a_rental_gives_free_units_per_day(client, make):
     rental = make.listing(etalase="jasa-penyewaan", name="Sound System 2000 W", capacity_per_day=3)
     other = make.listing(etalase="jasa-penyewaan", name="Sound System 1000 W", capacity_per_day=3)
+    day = [TODAY + timedelta(days=20 + n) for n in range(9)]
     db.session.add_all([
-        DailyCapacityUse(listing_id=rental.id, day=date(2026, 7, 2), reserved=1),
-        DailyCapacityUse(listing_id=rental.id, day=date(2026, 7, 3), reserved=3),
-        DailyCapacityUse(listing_id=rental.id, day=date(2026, 7, 9), reserved=2),  # outside
-        DailyCapacityUse(listing_id=other.id, day=date(2026, 7, 1), reserved=3),  # other listing
+        DailyCapacityUse(listing_id=rental.id, day=day[1], reserved=1),
+        DailyCapacityUse(listing_id=rental.id, day=day[2], reserved=3),
+        DailyCapacityUse(listing_id=rental.id, day=day[8], reserved=2),  # outside
+        DailyCapacityUse(listing_id=other.id, day=day[0], reserved=3),  # other listing
     ])
     db.session.commit()
     response = client.get(f"{LISTINGS}/{rental.id}/availability",
-                          query_string={"start": "2026-07-01", "end": "2026-07-04"})
+                          query_string={"start": day[0].isoformat(), "end": day[3].isoformat()})
     assert response.status_code == 200
     assert response.get_json() == [
-        {"date": "2026-07-01", "available": 3},
-        {"date": "2026-07-02", "available": 2},
-        {"date": "2026-07-03", "available": 0},
-        {"date": "2026-07-04", "available": 3},
+        {"date": day[0].isoformat(), "available": 3},
+        {"date": day[1].isoformat(), "available": 2},
+        {"date": day[2].isoformat(), "available": 0},
+        {"date": day[3].isoformat(), "available": 3},
     ]
 
 
 def test_availability_of_a_service_uses_its_packages_per_day(client, make):
     service = make.listing(etalase="jasa-penyelenggara", name="Paket Rapat Fullday", capacity_per_day=4)
-    db.session.add(DailyCapacityUse(listing_id=service.id, day=date(2026, 3, 5), reserved=4))
+    day = TODAY + timedelta(days=30)
+    db.session.add(DailyCapacityUse(listing_id=service.id, day=day, reserved=4))
     db.session.commit()
     body = client.get(f"{LISTINGS}/{service.id}/availability",
-                      query_string={"start": "2026-03-05", "end": "2026-03-05"}).get_json()
-    assert body == [{"date": "2026-03-05", "available": 0}]
+                      query_string={"start": day.isoformat(), "end": day.isoformat()}).get_json()
+    assert body == [{"date": day.isoformat(), "available": 0}]
 
 
 def test_availability_of_goods_is_the_stock(client, make):
@@ -412,10 +416,10 @@ def test_availability_of_goods_is_the_stock(client, make):
 
 @pytest.mark.parametrize("params,field", [
     ({}, "start"),
-    ({"start": "2026-07-01"}, "end"),
-    ({"start": "2026-07-05", "end": "2026-07-01"}, "end"),
-    ({"start": "2026-13-45", "end": "2026-07-01"}, "start"),
-    ({"start": "2026-01-01", "end": "2027-06-01"}, "end"),
+    ({"start": f"{YEAR}-07-01"}, "end"),
+    ({"start": f"{YEAR}-07-05", "end": f"{YEAR}-07-01"}, "end"),
+    ({"start": f"{YEAR}-13-45", "end": f"{YEAR}-07-01"}, "start"),
+    ({"start": f"{YEAR}-01-01", "end": f"{YEAR + 1}-06-01"}, "end"),
 ])
 def test_bad_availability_range_answers_422(client, make, params, field):
     rental = make.listing(etalase="jasa-penyewaan")

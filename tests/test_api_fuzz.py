@@ -34,7 +34,8 @@ from app.procurement.actions import MANUAL
 from .conftest import _empty_tables
 from .trust_world import ANON, World
 
-pytestmark = pytest.mark.one_clock  # the module's tests share one world and its logins
+# the module's tests share one world and its logins; the last one reads what the others saw
+pytestmark = [pytest.mark.one_clock, pytest.mark.one_worker]
 
 MAX_EXAMPLES = 25
 SEED = 20260105

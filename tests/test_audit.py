@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 
 from app.audit.models import AuditEntry
 from app.audit.services import GENESIS, _digest
+from app.common.timeutil import today_wib
 from app.extensions import db
 
 from .api_helpers import count
@@ -60,7 +61,7 @@ def test_admin_actions_are_audited(client, make, admin, admin_headers):
     assert "sandi-kuat-1" not in row.data and json.loads(row.data)["role"] == "pp"
 
     line = client.post("/api/v1/admin/budget-lines", json={
-        "skpd_id": skpd["id"], "year": 2026, "code": "5.1.02.01.01.0024", "name": "Belanja Rapat",
+        "skpd_id": skpd["id"], "year": today_wib().year, "code": "5.1.02.01.01.0024", "name": "Belanja Rapat",
         "ceiling": 90_000_000}, headers=admin_headers).get_json()
     row = last()
     assert (row.action, row.object_id) == ("budget_line.create", str(line["id"]))

@@ -15,8 +15,10 @@ object when it is expected to succeed, so the order of the checks does not matte
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Callable
 from urllib.parse import urlparse
 
@@ -25,6 +27,7 @@ import pytest
 from app.common import versions
 from app.extensions import db
 from app.procurement.actions import MANUAL
+from app.kalender import services as kalender
 
 from .conftest import _empty_tables
 from .factories import MINIMAL_PDF, PASSWORD, png_bytes, supplier_payload
@@ -87,6 +90,22 @@ def _document(field_name):
         return {"data": {"kind": "npwp", field_name: (io.BytesIO(MINIMAL_PDF), "npwp.pdf")},
                 "content_type": "multipart/form-data"}
     return body
+
+
+_weekdays = (day for day in (date(TODAY.year + 2, 1, 1) + timedelta(days=n) for n in itertools.count())
+             if day.weekday() < 5)  # in a year no cuti bersama is seeded for
+
+
+def _cuti() -> dict:
+    return {"date": next(_weekdays).isoformat(), "description": "Cuti bersama uji"}
+
+
+def _cuti_body(form: bool):
+    return lambda _w, _a: {"data" if form else "json": _cuti()}
+
+
+def _cuti_day(_w, _a) -> int:
+    return kalender.add_day(None, _cuti()).id
 
 
 STRANGER_OF = {"pp": "other_ppk", "ppk": "other_ppk", "bendahara": "other_bendahara", "supplier": "other_supplier"}
@@ -199,6 +218,12 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("/admin/pengguna", "POST"): [Case("/admin/pengguna", ADMIN, body=lambda w, a: {"data": {
         "username": f"pengguna{next(_seq)}", "password": PASSWORD, "full_name": "Pengguna Uji", "role": "finance",
         "skpd_id": "", "supplier_id": "", "nip": "", "email": ""}})],
+    ("/admin/cuti-bersama", "GET"): [Case("/admin/cuti-bersama", ADMIN)],
+    ("/admin/cuti-bersama", "POST"): [Case("/admin/cuti-bersama", ADMIN, body=_cuti_body(form=True))],
+    ("/admin/cuti-bersama/<int:day_id>/hapus", "GET"): [
+        Case(lambda w, a: f"/admin/cuti-bersama/{_cuti_day(w, a)}/hapus", ADMIN)],
+    ("/admin/cuti-bersama/<int:day_id>/hapus", "POST"): [
+        Case(lambda w, a: f"/admin/cuti-bersama/{_cuti_day(w, a)}/hapus", ADMIN)],
     ("/admin/kategori", "GET"): [Case("/admin/kategori", ADMIN)],
     ("/admin/kategori", "POST"): [Case("/admin/kategori", ADMIN, body=lambda w, a: {
         "data": {"etalase": "jasa-penyewaan", "name": f"Kategori Uji {next(_seq)}"}})],
@@ -292,6 +317,10 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         "ceiling": 5_000_000}})],
     (api("/admin/categories"), "POST"): [Case(api("/admin/categories"), ADMIN, body=lambda w, a: {
         "json": {"etalase": "produk-unggulan", "name": f"Kategori API {next(_seq)}"}})],
+    (api("/admin/cuti-bersama"), "GET"): [Case(api(f"/admin/cuti-bersama?year={TODAY.year}"), ADMIN)],
+    (api("/admin/cuti-bersama"), "POST"): [Case(api("/admin/cuti-bersama"), ADMIN, body=_cuti_body(form=False))],
+    (api("/admin/cuti-bersama/<int:day_id>"), "DELETE"): [
+        Case(lambda w, a: api(f"/admin/cuti-bersama/{_cuti_day(w, a)}"), ADMIN)],
     (api("/budget-lines"), "GET"): [Case(api(f"/budget-lines?year={TODAY.year}"), LOGGED_IN)],
     (api("/orders"), "GET"): [Case(api("/orders"), LOGGED_IN)],
     (api("/orders"), "POST"): [Case(api("/orders"), BUYERS, body=lambda w, a: w.order_body(a))],

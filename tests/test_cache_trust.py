@@ -18,7 +18,7 @@ from app.procurement.models import BudgetLine
 from app.procurement.reporting import TRANSACTIONS
 from app.procurement.reporting import recap as recap_module
 
-from .cache_helpers import CACHE_URL, shared_cache  # noqa: F401 (fixture)
+from .cache_helpers import shared_cache  # noqa: F401 (fixture)
 from .report_world import TODAY, YEAR, market  # noqa: F401 (fixture)
 
 SLOW = 0.4
@@ -72,13 +72,13 @@ def test_a_value_not_kept_is_handed_to_those_waiting_and_computed_anew_afterward
     assert slow.runs == 2
 
 
-def test_processes_sharing_redis_compute_a_cold_value_once(shared_cache):
+def test_processes_sharing_redis_compute_a_cold_value_once(shared_cache, redis_url):
     """Two regions (two processes' caches) with nothing of their own: only Redis and its lock join them."""
-    first, second, slow = versions.Cache(CACHE_URL), versions.Cache(CACHE_URL), Slow(["Kopi Arabika", 90_000])
+    first, second, slow = versions.Cache(redis_url), versions.Cache(redis_url), Slow(["Kopi Arabika", 90_000])
     found = together(8, lambda i: (first if i % 2 else second).get_or_create("elokal:test:catalog", slow))
     assert found == [["Kopi Arabika", 90_000]] * 8
     assert slow.runs == 1
-    third = versions.Cache(CACHE_URL)
+    third = versions.Cache(redis_url)
     assert third.get_or_create("elokal:test:catalog", slow) == ["Kopi Arabika", 90_000] and slow.runs == 1
 
 

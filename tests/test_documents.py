@@ -66,7 +66,7 @@ def test_the_three_documents_carry_letterhead_parties_amounts_words_and_page_num
 
 def test_document_texts_name_their_own_facts(client, market):
     order = market.order(market.dispar, market.keripik, 120, "dibayar")
-    headers = market.headers("supplier:%d" % market.apel.id)
+    headers = market.headers(f"supplier:{market.apel.id}")
     sp, _ = pdf_text(document(client, headers, order["id"], "surat-pesanan").data)
     assert "SURAT PESANAN" in sp and "Pejabat Pembuat Komitmen" in sp
     bast, _ = pdf_text(document(client, headers, order["id"], "bast").data)

@@ -1,27 +1,18 @@
 """Working-day expiry (`flask orders expire`), in-app notifications and e-mail after commit."""
 import socket
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from app.common.timeutil import today_wib, utcnow
-from app.common.workdays import add_working_days, is_working_day
 from app.etalase.models import Listing
 from app.extensions import db
 from app.notifications.models import Notification
 from app.procurement.models import BudgetLine, Order
 
 TODAY = today_wib()
-
-
-def test_working_days_skip_weekends_and_indonesian_holidays():
-    # Friday 14 August 2026 + 3 working days: the weekend and Independence Day (Mon 17th) do not count.
-    assert add_working_days(datetime(2026, 8, 14, 10, 0), 3) == datetime(2026, 8, 20, 10, 0)
-    assert not is_working_day(datetime(2026, 12, 25).date())
-    assert add_working_days(datetime(2026, 12, 23, 9, 30), 3) == datetime(2026, 12, 29, 9, 30)
-    assert add_working_days(datetime(2026, 11, 23, 8, 0), 3) == datetime(2026, 11, 26, 8, 0)
 
 
 @pytest.fixture

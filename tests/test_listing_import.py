@@ -1,12 +1,12 @@
 """Importing listings from the XLSX template: all rows or none, every bad row reported, broken files refused."""
 import io
 import zipfile
-from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
+from app.common.timeutil import today_wib
 from app.etalase.imports import COLUMNS
 from app.etalase.models import Listing, PriceChange
 from app.extensions import db
@@ -116,7 +116,7 @@ def test_every_bad_row_is_reported_and_nothing_is_saved(client, seller, make):
         ["", "produk-unggulan", "Olahan Apel", "Bibit Apel", "", "pcs", 10_000, 1, 0, "", ""],  # 9: no stock
         ["", "jasa-penyewaan", "Tenda & Dekorasi", "Sound", "", "unit", 12.5, 1, 0, "", 2],  # 10: fraction
         [others.id, "produk-unggulan", "Olahan Apel", "Curian", "", "pcs", 10_000, 1, 0, 1, ""],  # 11: not mine
-        ["", "produk-unggulan", "Olahan Apel", "Tanggal", "", "pcs", date(2026, 1, 1), 1, 0, 1, ""],  # 12: date
+        ["", "produk-unggulan", "Olahan Apel", "Tanggal", "", "pcs", today_wib(), 1, 0, 1, ""],  # 12: date
         ["", "produk-unggulan", "Olahan Apel", "Satuan aneh", "", "ton", 10_000, 1, 0, 1, ""],  # 13: unit
         RENTAL,                                                                          # 14: good
     ]

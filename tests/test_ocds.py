@@ -9,7 +9,7 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from app.common.timeutil import now_wib, to_wib
+from app.common.timeutil import now_wib, to_wib, today_wib
 from app.extensions import db
 from app.procurement.models import Order
 
@@ -96,7 +96,7 @@ def test_a_year_without_accepted_orders_and_bad_years(client, market):
 def test_the_validator_catches_a_broken_package(package_validator):
     broken = {"uri": "https://contoh.id/ocds", "version": "1.1", "publishedDate": "kemarin",
               "publisher": {"name": "X"},
-              "releases": [{"ocid": "ocds-x-1", "id": "1", "date": "2026-01-01T00:00:00+07:00", "tag": ["bogus"],
+              "releases": [{"ocid": "ocds-x-1", "id": "1", "date": f"{today_wib()}T00:00:00+07:00", "tag": ["bogus"],
                             "initiationType": "tender",
                             "contracts": [{"id": "1", "awardID": "a", "status": "selesai"}]}]}
     messages = " ".join(e.message for e in package_validator.iter_errors(broken))

@@ -62,15 +62,15 @@ def test_full_flow_from_pp_to_payment_and_rating(client, world):
     assert r.get_json()["status"] == "diproses"
     assert post(client, world, "pp", f"/orders/{oid}/cancel", {"reason": "tidak jadi"}).status_code == 409
     assert post(client, world, "supplier", f"/orders/{oid}/ship").get_json()["status"] == "dikirim"
-    r = post(client, world, "ppk", f"/orders/{oid}/receive", {"bast_number": "BAST/001/2026", "date": TODAY.isoformat()})
+    r = post(client, world, "ppk", f"/orders/{oid}/receive", {"bast_number": f"BAST/001/{TODAY.year}", "date": TODAY.isoformat()})
     assert r.get_json()["status"] == "diterima"
-    assert r.get_json()["bast"] == {"number": "BAST/001/2026", "date": TODAY.isoformat()}
+    assert r.get_json()["bast"] == {"number": f"BAST/001/{TODAY.year}", "date": TODAY.isoformat()}
     assert r.get_json()["due_date"] == (TODAY + timedelta(days=30)).isoformat()
     assert post(client, world, "ppk", f"/orders/{oid}/pay", {"sp2d_number": "X", "date": TODAY.isoformat()}).status_code == 403
-    r = post(client, world, "bendahara", f"/orders/{oid}/pay", {"sp2d_number": "SP2D-0099/2026", "date": TODAY.isoformat()})
+    r = post(client, world, "bendahara", f"/orders/{oid}/pay", {"sp2d_number": f"SP2D-0099/{TODAY.year}", "date": TODAY.isoformat()})
     paid = r.get_json()
     assert paid["status"] == "dibayar"
-    assert paid["payment"]["sp2d_number"] == "SP2D-0099/2026" and paid["payment"]["days_to_pay"] == 0
+    assert paid["payment"]["sp2d_number"] == f"SP2D-0099/{TODAY.year}" and paid["payment"]["days_to_pay"] == 0
     # PKP, total above Rp2.000.000: PPN withheld; goods above the threshold: PPh 22 1.5 %.
     assert paid["withholding"] == {"ppn": 330_000, "pph": 45_000, "pph_kind": "pph22"}
     assert paid["net_to_supplier"] == 3_330_000 - 330_000 - 45_000

@@ -11,7 +11,6 @@ from app.common.money import rupiah
 from app.extensions import db
 from app.procurement.reporting import recap as recap_module
 
-from .cache_helpers import CACHE_URL
 from .report_world import TODAY, YEAR, market, pdf_text  # noqa: F401 (fixture)
 from .test_reports import data_rows, get, workbook, year_of_orders  # noqa: F401 (fixture)
 
@@ -103,9 +102,9 @@ def test_a_line_is_worth_its_share_of_the_order_total(client, make, market, scal
 
 
 def test_the_shared_cache_gives_back_the_same_recap_and_overdue_days_follow_the_date(
-        app, client, market, year_of_orders, monkeypatch):
+        app, client, market, year_of_orders, monkeypatch, redis_url):
     fresh = recap(client, market).get_json()
-    app.config["CACHE_URL"] = CACHE_URL
+    app.config["CACHE_URL"] = redis_url
     try:
         versions.clear()
         assert recap(client, market).get_json() == fresh

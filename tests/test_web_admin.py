@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.common.timeutil import today_wib
 from app.etalase.models import Category
 from app.extensions import db
 from app.procurement.models import BudgetLine, Skpd
@@ -187,14 +188,15 @@ def test_admin_adds_skpd_with_unique_codes(client, admin):
 
 def test_admin_adds_a_budget_line_with_a_typed_ceiling(client, make, admin):
     skpd = make.skpd(code="DISKOMINFO")
-    form = {"skpd_id": skpd.id, "year": "2026", "code": "5.1.02.01.01.0052", "name": "Belanja Makan Minum Rapat",
+    year = today_wib().year
+    form = {"skpd_id": skpd.id, "year": str(year), "code": "5.1.02.01.01.0052", "name": "Belanja Makan Minum Rapat",
             "ceiling": "250.000.000"}
 
     done = client.post("/admin/anggaran", data=form)
-    assert done.status_code == 302 and "tahun=2026" in done.headers["Location"]
-    page = client.get("/admin/anggaran?tahun=2026").get_data(as_text=True)
+    assert done.status_code == 302 and f"tahun={year}" in done.headers["Location"]
+    page = client.get(f"/admin/anggaran?tahun={year}").get_data(as_text=True)
     assert "5.1.02.01.01.0052" in page and "Rp250.000.000" in page and "DISKOMINFO" in page
-    assert "5.1.02.01.01.0052" not in client.get("/admin/anggaran?tahun=2027").get_data(as_text=True)
+    assert "5.1.02.01.01.0052" not in client.get(f"/admin/anggaran?tahun={year + 1}").get_data(as_text=True)
 
     bad = client.post("/admin/anggaran", data={**form, "code": "5.1.2"})
     assert bad.status_code == 422

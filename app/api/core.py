@@ -136,23 +136,6 @@ def endpoint(rule: str, method: str, summary: str, roles: tuple[str, ...] | None
     return decorate
 
 
-def paginate_args(default: int = 20, maximum: int = 100) -> tuple[int, int]:
-    """``page`` and ``per_page`` from the query string, checked."""
-    from app.common.errors import Invalid
-
-    errors = {}
-    values = {}
-    for name, fallback, upper in (("page", 1, 100_000), ("per_page", default, maximum)):
-        raw = request.args.get(name, str(fallback))
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= upper:
-            errors[name] = [f"Harus bilangan bulat 1–{upper}."]
-        else:
-            values[name] = int(raw)
-    if errors:
-        raise Invalid(errors)
-    return values["page"], values["per_page"]
-
-
 def list_response(items: list, meta: dict):
     """The list format of API.md."""
     return jsonify({"data": items, "meta": meta})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -21,7 +21,7 @@ _SET: ContextVar[datetime | None] = ContextVar("elokal_now", default=None)
 
 def now() -> datetime:
     """The one clock: the current moment, as an aware UTC time (the moment :func:`at` set, if any)."""
-    return _SET.get() or datetime.now(timezone.utc)
+    return _SET.get() or datetime.now(UTC)
 
 
 @contextmanager
@@ -33,7 +33,7 @@ def at(moment: datetime):
     """
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=WIB)
-    token = _SET.set(moment.astimezone(timezone.utc))
+    token = _SET.set(moment.astimezone(UTC))
     try:
         yield moment
     finally:
@@ -59,7 +59,7 @@ def to_wib(value: datetime | None) -> datetime | None:
     """A stored naive-UTC time as an aware WIB time."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc).astimezone(WIB)
+    return value.replace(tzinfo=UTC).astimezone(WIB)
 
 
 def isoformat(value: datetime | None) -> str | None:
@@ -82,8 +82,13 @@ def tanggal(value: date | datetime | None) -> str:
     return format_date(value, "d MMMM y", locale="id_ID")
 
 
+def hari(value: date) -> str:
+    """The day of the week in Indonesian: ``Jumat``."""
+    return format_date(value, "EEEE", locale="id_ID")
+
+
 def wib_to_utc(value: datetime) -> datetime:
     """An aware (or WIB-naive) time as naive UTC for storage."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=WIB)
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.astimezone(UTC).replace(tzinfo=None)

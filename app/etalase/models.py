@@ -19,10 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.common.timeutil import utcnow
 from app.extensions import db
 
-PER_UNIT = "per_unit"
-PER_DAY = "per_day"
-
-
 class Etalase(db.Model):
     """One of the three storefronts; ``pricing`` and ``capacity`` follow from it."""
 

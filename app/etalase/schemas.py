@@ -140,11 +140,3 @@ class ListingSchema(Schema):
         """Show ``stock`` for goods and ``capacity_per_day`` for rentals and services."""
         data.pop("capacity_per_day" if listing.stock is not None else "stock", None)
         return data
-
-
-class PriceChangeSchema(Schema):
-    """One row of a listing's price history."""
-
-    old_price = fields.Integer(allow_none=True)
-    new_price = fields.Integer()
-    changed_at = fields.DateTime()

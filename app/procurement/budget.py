@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, select, update
 
 from app.audit.services import record
 from app.auth import roles
-from app.common.errors import Conflict, Invalid, NotFound
+from app.common.errors import Conflict, Invalid
 from app.common.money import rupiah
 from app.common.validation import load
 from app.extensions import db
@@ -87,16 +87,6 @@ def budget_lines_for(actor, year: int | None = None) -> list[BudgetLine]:
     if year is not None:
         query = query.where(BudgetLine.year == year)
     return list(db.session.scalars(query))
-
-
-def get_budget_line(actor, line_id: int) -> BudgetLine:
-    """A budget line visible to the actor, or NotFound."""
-    line = db.session.get(BudgetLine, line_id)
-    if line is None or (
-        actor.role not in (roles.ADMIN, roles.FINANCE) and line.skpd_id != actor.skpd_id
-    ):
-        raise NotFound("Mata anggaran tidak ditemukan.")
-    return line
 
 
 _lines = BudgetLine.__table__

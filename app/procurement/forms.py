@@ -174,7 +174,7 @@ class CounterForm(LinesForm, OrderActionForm):
     prices = FieldList(StringField("Harga satuan baru (Rp)", render_kw={"inputmode": "numeric"}))
 
     @classmethod
-    def for_order(cls, order, **kwargs) -> "CounterForm":
+    def for_order(cls, order, **kwargs) -> CounterForm:
         """The form for an order, filled with the current unit prices."""
         form = cls(data={"prices": [str(line.unit_price) for line in order.lines]}, **kwargs)
         form.order = order

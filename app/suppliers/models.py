@@ -60,7 +60,7 @@ class Supplier(db.Model):
         "SupplierDocument", back_populates="supplier", order_by="SupplierDocument.id"
     )
 
-    def document(self, kind: str) -> "SupplierDocument | None":
+    def document(self, kind: str) -> SupplierDocument | None:
         """The newest document of a kind."""
         found = [d for d in self.documents if d.kind == kind]
         return found[-1] if found else None

@@ -207,7 +207,7 @@ def test_order_journey_through_every_role(browsing, people, tmp_path):
     expect(pp.locator("main")).to_contain_text(SUPPLIER)
     pp.select_option("#budget_line_id", people["budget_line_id"])
     expect(pp.locator("#budget_line_id")).to_contain_text("sisa pagu Rp50.000.000")
-    pp.fill("#delivery_address", "Alun-alun Kota Batu, Jl. Sudiro\nFestival Apel 2026")
+    pp.fill("#delivery_address", f"Alun-alun Kota Batu, Jl. Sudiro\nFestival Apel {TODAY.year}")
     browsing.shot(pp, "pp phone cart and checkout")
     pp.get_by_role("button", name="Buat 1 Surat Pesanan").click()
     expect(flash(pp)).to_contain_text("1 Surat Pesanan dibuat")
