@@ -126,7 +126,7 @@ class OrderActionForm(ServiceForm):
     """
 
     @classmethod
-    def for_order(cls, order, **kwargs) -> "OrderActionForm":
+    def for_order(cls, order, **kwargs) -> OrderActionForm:
         """The form for ``order``."""
         return cls(**kwargs)
 

@@ -176,7 +176,7 @@ class OrderTerms(db.Model):
                       "kecamatan", "phone", "bank_name", "bank_account", "bank_account_holder")
 
     @classmethod
-    def kept(cls, rule: TaxRule, supplier, skpd, lead_time_days: int, config) -> "OrderTerms":
+    def kept(cls, rule: TaxRule, supplier, skpd, lead_time_days: int, config) -> OrderTerms:
         """The terms of an order made now: ``rule``, the supplier's facts, the letterhead of ``skpd``."""
         return cls(ppn_rate=rule.ppn_rate, is_pkp=rule.is_pkp, pph_kind=rule.pph_kind, pph_rate=rule.pph_rate,
                    withholding_threshold=rule.threshold, region_name=config["REGION_NAME"],

@@ -86,7 +86,7 @@ class Period:
     label: str
 
     @classmethod
-    def year(cls, year: int) -> "Period":
+    def year(cls, year: int) -> Period:
         """A whole calendar year."""
         return cls(date(year, 1, 1), date(year, 12, 31), f"Tahun {year}")
 

@@ -38,7 +38,7 @@ class Share(_Written):
     inherit_cache = True
     templates = {
         "default": "elokal_share({0}, {1}, {2})",
-        "postgresql": "CASE WHEN {0} < %(limit)d AND {1} < %(limit)d THEN (2 * {0} * {1} + {2}) / (2 * {2}) "
+        "postgresql": "CASE WHEN {0} < %(limit)d AND {1} < %(limit)d THEN (2 * {0} * {1} + {2}) / (2 * {2}) "  # noqa: UP031 (keeps the str.format braces)
                       "ELSE CAST(div(2 * CAST({0} AS NUMERIC) * {1} + {2}, 2 * CAST({2} AS NUMERIC)) AS BIGINT) END"
                       % {"limit": _EXACT_IN_BIGINT},
     }
