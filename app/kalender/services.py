@@ -21,7 +21,7 @@ from .models import CutiBersama
 
 KIND = "kalender"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-versions.watch(KIND, (CutiBersama,))
+versions.watch(KIND, CutiBersama)
 
 
 class CutiBersamaSchema(Schema):
